@@ -1,0 +1,69 @@
+"""The contract every Uyghur Region locator meets.
+
+Whether an address lies in the Uyghur Region decides findings A1, A2 and A4, so the detectors ask one
+small question, through one interface: *is this address (or this identifier) in the region, and what
+in it says so?* Locators are pure: they hold their reference data in memory and do no I/O per call.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from forced_labour_guard.model import Address
+
+Signal = Literal[
+    "gazetteer_name",  # a place name of the region matched in an address field
+    "erp_region_code",  # an ERP's region/state key mapped to Xinjiang (Odoo 'base.state_cn_XJ', ...)
+    "registration_code",  # a Unified Social Credit Code whose division code is 65xxxx
+    "postal_code",  # a Chinese postal code of the region
+    "phone",  # a Xinjiang telephone area code
+]
+
+
+class RegionHit(BaseModel):
+    """Why a locator placed something in the Uyghur Region: the signal, the text and the field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    signal: Signal
+    matched: str = Field(description="The text that fired, as written in the record.")
+    field: str = Field(description="Which field held it, e.g. 'city' or 'registration_id'.")
+    place: str = Field(description="The place it resolved to, e.g. 'Urumqi' or 'Xinjiang'.")
+    confidence: float = Field(ge=0, le=1)
+
+    def describe(self) -> str:
+        """'city "Urumqi" names Urumqi' style text for a finding's detail and evidence."""
+        what = {
+            "gazetteer_name": "names",
+            "erp_region_code": "is the region code of",
+            "registration_code": "carries the division code of",
+            "postal_code": "is a postal code of",
+            "phone": "has the telephone area code of",
+        }[self.signal]
+        return f'{self.field} "{self.matched}" {what} {self.place}'
+
+
+class RegionLocator(Protocol):
+    """Answers whether an address or a supplier's identifiers point into the Uyghur Region.
+
+    A locator returns a hit only when the signal is strong enough to act on; weak, supporting
+    signals (a phone area code where the country is unknown, say) are for the locator to weigh.
+    """
+
+    name: str
+
+    def locate(self, address: Address) -> RegionHit | None:
+        """The strongest hit in ``address``, or None when nothing in it places it in the region."""
+        ...
+
+    def locate_identifiers(
+        self,
+        *,
+        registration_id: str | None,
+        phone: str | None,
+        country: str | None,
+    ) -> RegionHit | None:
+        """A hit from a supplier's registration code or phone number, or None."""
+        ...
