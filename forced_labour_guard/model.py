@@ -205,6 +205,10 @@ class Finding(_Output):
         default=None,
         description="The directly screened supplier this finding is held against (id, else name).",
     )
+    released_by: str | None = Field(
+        default=None,
+        description="Id of the override that released this finding; it no longer sets the action.",
+    )
 
     @property
     def key(self) -> str:
@@ -223,6 +227,17 @@ class ListVersion(_Output):
     note: str | None = None
 
 
+class OverrideRef(_Output):
+    """An override that released findings in a decision: who, why, until when, who approved it."""
+
+    id: str
+    codes: list[FindingCode]
+    reason: str
+    created_by: str
+    approved_by: list[str] = Field(default_factory=list)
+    expires_on: dt.date
+
+
 class Decision(_Output):
     """The answer to "may we buy?": an action, the findings behind it and the steps to take."""
 
@@ -234,3 +249,7 @@ class Decision(_Output):
     list_versions: list[ListVersion] = Field(default_factory=list)
     subject: str | None = Field(default=None, description="What was screened, e.g. 'PO-1001'.")
     policy_version: str | None = None
+    overrides: list[OverrideRef] = Field(
+        default_factory=list,
+        description="Overrides that released findings listed above (each such finding names it).",
+    )
