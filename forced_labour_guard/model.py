@@ -196,7 +196,9 @@ class Finding(_Output):
     """One fact that links the screened record to the Uyghur Region, with the steps it triggers."""
 
     code: FindingCode
-    subject: str = Field(description="Path to what the finding is about, e.g. supplier.facilities[0].")
+    subject: str = Field(
+        description="Path to what the finding is about, e.g. supplier.facilities[0]."
+    )
     detail: str = Field(description="A sentence a buyer understands.")
     evidence: list[EvidenceRef] = Field(default_factory=list)
     score: float | None = Field(default=None, ge=0, le=1)
@@ -247,6 +249,10 @@ class Decision(_Output):
     reasons: list[str] = Field(default_factory=list)
     screened_at: dt.datetime
     list_versions: list[ListVersion] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Limits of this screening (a partial or stale list, ...): read before relying on it.",
+    )
     subject: str | None = Field(default=None, description="What was screened, e.g. 'PO-1001'.")
     policy_version: str | None = None
     overrides: list[OverrideRef] = Field(

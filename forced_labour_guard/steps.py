@@ -22,15 +22,15 @@ class Step(BaseModel):
     summary: str
 
     def sentence(self) -> str:
-        """"B1 (Disengage immediately): End the relationship ..." for explanations."""
+        """ "B1 (Disengage immediately): End the relationship ..." for explanations."""
         return f"{self.id} ({self.title}): {self.summary}"
 
 
 def _load_catalogue() -> dict[str, Step]:
     raw = json.loads(
-        resources.files("forced_labour_guard").joinpath("data/call_to_action_steps.json").read_text(
-            encoding="utf-8"
-        )
+        resources.files("forced_labour_guard")
+        .joinpath("data/call_to_action_steps.json")
+        .read_text(encoding="utf-8")
     )
     return {entry["id"]: Step.model_validate(entry) for entry in raw["steps"]}
 

@@ -29,7 +29,9 @@ class WatchlistMatch(BaseModel):
     supplier_name: str = Field(description="The supplier's name or alias that matched it.")
     basis: MatchBasis
     score: float = Field(ge=0, le=1)
-    explanation: str = Field(description="Why these are taken to be the same company, in a sentence.")
+    explanation: str = Field(
+        description="Why these are taken to be the same company, in a sentence."
+    )
     source: str = Field(description="Citation of the listing, e.g. the Federal Register notice.")
     url: str | None = None
     date: dt.date | None = Field(default=None, description="When the entry was listed.")

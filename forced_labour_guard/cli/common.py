@@ -1,0 +1,40 @@
+"""Options shared by the screening commands, and building a Guard from them.
+
+Other command modules extend the Guard's configuration here (extra watchlists, a store), so every
+screening command gets the same options and the same fail-closed behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from forced_labour_guard.denied_entry import load_denied_entry
+from forced_labour_guard.guard import Guard
+from forced_labour_guard.model import Action
+from forced_labour_guard.policy import Policy, load_policy
+
+
+def add_guard_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the Decision as JSON on stdout")
+    parser.add_argument(
+        "--fail-on",
+        choices=[Action.WARN.value, Action.BLOCK.value],
+        help="exit 1 when the decision is at least this severe (for CI and ERP hooks)",
+    )
+    parser.add_argument("--policy", metavar="FILE", help="policy file (.toml or .json)")
+    parser.add_argument(
+        "--denied-entry",
+        metavar="FILE",
+        help="register of goods denied US entry (CSV or JSON) for the C2 check",
+    )
+
+
+def build_guard(args: argparse.Namespace) -> Guard:
+    """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2)."""
+    policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
+    denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
+    return Guard.default(policy=policy, denied_entry=denied)
+
+
+def fails(action: Action, fail_on: str | None) -> bool:
+    return fail_on is not None and action.severity >= Action(fail_on).severity

@@ -1,0 +1,252 @@
+"""The policy: how findings become an action (allow / warn / block) and which Call-to-Action steps follow.
+
+The defaults encode the Call to Action:
+
+* A1 and ENTITY_LIST block at once (B1 allows no wind-down); DENIED_ENTRY blocks (C2).
+* A2, A3 and NO_B4_ACK block after a responsible-exit window (B2, B3, B5), counted from the day the
+  finding was first seen, and warn while the window runs.
+* A4, POSSIBLE_MATCH and HIGH_RISK_SECTOR warn: somebody must look (A) or instruct the supplier (B4).
+* SCREENING_UNAVAILABLE blocks (fail closed); it may be relaxed to warn, never to allow.
+
+A company may tune actions, windows and match thresholds in a policy file (TOML or JSON), within those
+limits. By C1 ("one global standard") no rule may be scoped to a market or destination: such a file
+is rejected. ``evaluate`` is pure: the caller supplies today's date and first-seen dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from forced_labour_guard.errors import PolicyError
+from forced_labour_guard.model import Action, Finding, FindingCode
+from forced_labour_guard.steps import ordered, step
+
+# Codes whose disengagement follows a responsible-exit plan (B2, B3, B5 concern suppliers outside
+# the region). Every other code acts at once.
+RESPONSIBLE_EXIT_CODES: Final = frozenset({FindingCode.A2, FindingCode.A3, FindingCode.NO_B4_ACK})
+# Codes that can never be relaxed below block: B1 (located in the region or listed) and C2.
+ALWAYS_BLOCK_CODES: Final = frozenset(
+    {FindingCode.A1, FindingCode.ENTITY_LIST, FindingCode.DENIED_ENTRY}
+)
+_WHY_ALWAYS_BLOCK: Final = {
+    FindingCode.A1: "B1 requires disengaging immediately from suppliers located in the region",
+    FindingCode.ENTITY_LIST: "B1 requires disengaging immediately from listed entities",
+    FindingCode.DENIED_ENTRY: "C2 forbids re-exporting goods denied US entry",
+}
+# Words that reveal a rule scoped to a market, which C1 forbids.
+_MARKET_WORDS: Final = ("market", "destination", "country", "countries", "jurisdiction", "import")
+
+
+class Rule(BaseModel):
+    """What to do about one finding code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Action
+    responsible_exit_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=730,
+        description="Warn for this many days after the finding was first seen, then apply `action`.",
+    )
+
+
+DEFAULT_RULES: Final[dict[FindingCode, Rule]] = {
+    FindingCode.A1: Rule(action=Action.BLOCK),
+    FindingCode.ENTITY_LIST: Rule(action=Action.BLOCK),
+    FindingCode.A2: Rule(action=Action.BLOCK, responsible_exit_days=90),
+    FindingCode.A3: Rule(action=Action.BLOCK, responsible_exit_days=90),
+    FindingCode.A4: Rule(action=Action.WARN),
+    FindingCode.NO_B4_ACK: Rule(action=Action.BLOCK, responsible_exit_days=90),
+    FindingCode.POSSIBLE_MATCH: Rule(action=Action.WARN),
+    FindingCode.HIGH_RISK_SECTOR: Rule(action=Action.WARN),
+    FindingCode.DENIED_ENTRY: Rule(action=Action.BLOCK),
+    FindingCode.SCREENING_UNAVAILABLE: Rule(action=Action.BLOCK),
+}
+
+
+class MatchingSettings(BaseModel):
+    """Name-match score thresholds: >= block -> ENTITY_LIST, >= review -> POSSIBLE_MATCH."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    block_threshold: float = Field(default=0.90, gt=0, le=1)
+    review_threshold: float = Field(default=0.70, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _review_below_block(self) -> MatchingSettings:
+        if self.review_threshold > self.block_threshold:
+            raise ValueError("review_threshold must not be above block_threshold")
+        return self
+
+
+class Policy(BaseModel):
+    """Every tunable of the decision in one typed place; see the module docstring for the limits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(default="default", description="Recorded with every decision.")
+    rules: dict[FindingCode, Rule] = Field(default_factory=lambda: dict(DEFAULT_RULES))
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    max_relationship_depth: int = Field(
+        default=10,
+        ge=1,
+        le=50,
+        description="Tiers of relationships walked; anything deeper is reported, not ignored.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, data: Any) -> Any:
+        """A policy file names only the rules it changes; the rest keep their defaults."""
+        if isinstance(data, dict) and isinstance(data.get("rules"), dict):
+            merged: dict[Any, Any] = {code.value: rule for code, rule in DEFAULT_RULES.items()}
+            merged.update(data["rules"])
+            data = {**data, "rules": merged}
+        return data
+
+    @model_validator(mode="after")
+    def _respect_the_call_to_action(self) -> Policy:
+        for code, rule in self.rules.items():
+            if code in ALWAYS_BLOCK_CODES and rule.action is not Action.BLOCK:
+                raise ValueError(
+                    f"rules.{code.value}.action must be 'block': {_WHY_ALWAYS_BLOCK[code]}"
+                )
+            if rule.responsible_exit_days is not None and code not in RESPONSIBLE_EXIT_CODES:
+                raise ValueError(
+                    f"rules.{code.value}.responsible_exit_days is not allowed: only A2, A3 and "
+                    "NO_B4_ACK (B2, B3, B5) have a responsible-exit window; B1 is immediate"
+                )
+            if rule.action is Action.ALLOW:
+                raise ValueError(
+                    f"rules.{code.value}.action cannot be 'allow': every finding needs at least a "
+                    "warning (a finding that is wrong is released by an override, not by policy)"
+                )
+        return self
+
+    def rule(self, code: FindingCode) -> Rule:
+        return self.rules.get(code, DEFAULT_RULES[code])
+
+
+def _market_scoped_keys(data: Any, path: str = "") -> list[str]:
+    """Paths of keys that scope something to a market or destination (forbidden by C1)."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if any(word in str(key).lower() for word in _MARKET_WORDS):
+                found.append(here)
+            found.extend(_market_scoped_keys(value, here))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found.extend(_market_scoped_keys(item, f"{path}[{index}]"))
+    return found
+
+
+def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> Policy:
+    """Validate a parsed policy document; errors name the offending key and cite the rule broken."""
+    scoped = _market_scoped_keys(dict(data))
+    if scoped:
+        raise PolicyError(
+            f"{source}: {', '.join(scoped)}: rules cannot be scoped to a market or destination. "
+            "Call to Action C1 requires one global standard for every market, with no bifurcated "
+            "supply chains, so the same order gets the same decision wherever it ships."
+        )
+    try:
+        return Policy.model_validate(dict(data))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            problems.append(f"{where}: {item['msg']}" if where else item["msg"])
+        raise PolicyError(f"{source}: " + "; ".join(problems)) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read a policy file (``.toml`` or ``.json``). This is the edge: the engine never reads files."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PolicyError(f"{file}: cannot read policy file ({error.strerror})") from None
+    try:
+        data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise PolicyError(
+            f"{file}: not valid {file.suffix.lstrip('.') or 'TOML'}: {error}"
+        ) from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{file}: a policy must be an object of settings")
+    return policy_from_mapping(data, source=str(file))
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------------
+
+
+class Verdict(BaseModel):
+    """The policy's part of a Decision."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: Action
+    steps: list[str]
+    reasons: list[str]
+
+
+def finding_action(
+    finding: Finding,
+    policy: Policy,
+    *,
+    today: dt.date,
+    first_seen: Mapping[str, dt.date],
+) -> tuple[Action, str]:
+    """The action one finding calls for, and the sentence that explains it."""
+    rule = policy.rule(finding.code)
+    steps_text = " ".join(step(sid).sentence() for sid in finding.steps) or (
+        "(none): repair the screening, then screen again."
+    )
+    if rule.responsible_exit_days is None or rule.action is not Action.BLOCK:
+        verb = "Blocked" if rule.action is Action.BLOCK else "Needs attention"
+        return rule.action, f"{verb}: {finding.detail} Call to Action {steps_text}"
+    seen = min(first_seen.get(finding.key, today), today)
+    window_ends = seen + dt.timedelta(days=rule.responsible_exit_days)
+    if today < window_ends:
+        return Action.WARN, (
+            f"Responsible exit under way: {finding.detail} First seen {seen.isoformat()}; orders are "
+            f"allowed with a warning until the exit window ends on {window_ends.isoformat()}, and "
+            f"blocked from then on. Call to Action {steps_text}"
+        )
+    return Action.BLOCK, (
+        f"Blocked: {finding.detail} First seen {seen.isoformat()}; the responsible-exit window ended "
+        f"on {window_ends.isoformat()}. Call to Action {steps_text}"
+    )
+
+
+def evaluate(
+    findings: Iterable[Finding],
+    policy: Policy,
+    *,
+    today: dt.date,
+    first_seen: Mapping[str, dt.date] | None = None,
+) -> Verdict:
+    """Turn findings into one action: the most severe any finding calls for."""
+    seen = first_seen or {}
+    action = Action.ALLOW
+    reasons: list[str] = []
+    step_ids: set[str] = set()
+    for finding in findings:
+        finding_verdict, reason = finding_action(finding, policy, today=today, first_seen=seen)
+        if finding_verdict.severity > action.severity:
+            action = finding_verdict
+        reasons.append(reason)
+        step_ids.update(finding.steps)
+    return Verdict(action=action, steps=ordered(step_ids), reasons=reasons)
