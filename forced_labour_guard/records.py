@@ -106,7 +106,7 @@ def validate(model: type[ModelT], data: Any, *, source: str) -> ModelT:
         problems = error.errors()
         first = problems[0]
         path = _error_path(first["loc"])
-        message = first["msg"]
+        message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown field (check its spelling against `flg schema`)"
         elif first["type"] == "missing":

@@ -1,0 +1,1 @@
+"""ERP adapters (Odoo, SAP) live here; the core package never imports them."""
