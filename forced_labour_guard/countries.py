@@ -251,6 +251,7 @@ ISO_ALPHA2: frozenset[str] = frozenset(
         "VN",
         "VU",
         "WF",
+        "WS",
         "YE",
         "YT",
         "ZA",
