@@ -238,12 +238,21 @@ def evaluate(
     today: dt.date,
     first_seen: Mapping[str, dt.date] | None = None,
 ) -> Verdict:
-    """Turn findings into one action: the most severe any finding calls for."""
+    """Turn findings into one action: the most severe any finding calls for.
+
+    A finding released by an override (``released_by`` set) stays listed and explained, but no
+    longer sets the action or adds steps."""
     seen = first_seen or {}
     action = Action.ALLOW
     reasons: list[str] = []
     step_ids: set[str] = set()
     for finding in findings:
+        if finding.released_by is not None:
+            reasons.append(
+                f"Released by override {finding.released_by}: {finding.detail} It no longer "
+                "sets the action while the override is in force."
+            )
+            continue
         finding_verdict, reason = finding_action(finding, policy, today=today, first_seen=seen)
         if finding_verdict.severity > action.severity:
             action = finding_verdict

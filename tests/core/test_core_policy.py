@@ -223,3 +223,11 @@ def test_same_order_any_destination_same_decision(
     assert one.action == two.action
     assert one.findings == two.findings
     assert one.reasons == two.reasons
+
+
+def test_a_released_finding_is_explained_but_does_not_set_the_action() -> None:
+    released = finding(FindingCode.A1, ["B1"]).model_copy(update={"released_by": "OVR-1"})
+    verdict = evaluate([released, finding(FindingCode.A4, ["B4"])], Policy(), today=TODAY)
+    assert verdict.action is Action.WARN
+    assert verdict.steps == ["B4"]
+    assert verdict.reasons[0].startswith("Released by override OVR-1")
