@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 
+from forced_labour_guard.cli.audit import add_store_option, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import Action
 from forced_labour_guard.policy import Policy, load_policy
+from forced_labour_guard.store.audited import AuditedGuard
 
 
 def add_guard_options(parser: argparse.ArgumentParser) -> None:
@@ -27,13 +29,15 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="register of goods denied US entry (CSV or JSON) for the C2 check",
     )
+    add_store_option(parser)
 
 
-def build_guard(args: argparse.Namespace) -> Guard:
-    """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2)."""
+def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
+    """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
+    With a store (--store or FLG_STORE) it records every decision and applies overrides."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
-    return Guard.default(policy=policy, denied_entry=denied)
+    return with_store(Guard.default(policy=policy, denied_entry=denied), args)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:

@@ -1,0 +1,137 @@
+"""A Guard that keeps records: first-seen dates in, overrides applied, every decision appended.
+
+The plain ``Guard`` stays pure (no I/O). ``AuditedGuard`` wraps one with a ``Store``:
+
+1. read the first-seen dates and the overrides held for the screened supplier (and order);
+2. let the Guard screen with those dates, so responsible-exit windows count from the first sighting;
+3. apply the effective overrides (``store.overrides.apply_overrides``);
+4. append the final decision, with the record's canonical hash, to the audit chain.
+
+Fail closed: if the store cannot be read or written, the decision gains a SCREENING_UNAVAILABLE
+finding (block under the default policy) instead of going out unrecorded or without its exit-window
+history, and no override is applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from pydantic import BaseModel
+
+from forced_labour_guard.detectors import today_of
+from forced_labour_guard.guard import Guard, supplier_key
+from forced_labour_guard.model import Decision, Finding, FindingCode, PurchaseOrder, Supplier
+from forced_labour_guard.policy import evaluate
+from forced_labour_guard.store.base import Store, StoreError
+from forced_labour_guard.store.hashing import canonical_hash
+from forced_labour_guard.store.overrides import apply_overrides
+from forced_labour_guard.store.records import RecordKind
+
+log = logging.getLogger(__name__)
+
+
+class AuditedGuard:
+    """Screens like ``guard`` and records every decision in ``store``; see the module docstring."""
+
+    def __init__(self, guard: Guard, store: Store) -> None:
+        self.guard = guard
+        self.store = store
+
+    def check_purchase_order(self, po: PurchaseOrder) -> Decision:
+        return self._screen(
+            po,
+            "purchase_order",
+            po.id,
+            supplier_key(po.supplier),
+            lambda seen: self.guard.check_purchase_order(po, first_seen=seen),
+        )
+
+    def screen_supplier(self, supplier: Supplier) -> Decision:
+        return self._screen(
+            supplier,
+            "supplier",
+            supplier.id,
+            supplier_key(supplier),
+            lambda seen: self.guard.screen_supplier(supplier, first_seen=seen),
+        )
+
+    def screen_suppliers(
+        self, suppliers: Iterable[Supplier], *, progress: Callable[[int], None] | None = None
+    ) -> Iterator[Decision]:
+        """Screen many suppliers lazily; each decision is on record before it is yielded."""
+        for done, supplier in enumerate(suppliers, start=1):
+            yield self.screen_supplier(supplier)
+            if progress is not None:
+                progress(done)
+
+    def _screen(
+        self,
+        record: BaseModel,
+        record_kind: RecordKind,
+        record_id: str | None,
+        key: str,
+        screen: Callable[[Mapping[str, dt.date]], Decision],
+    ) -> Decision:
+        po_id = record_id if record_kind == "purchase_order" else None
+        try:
+            seen = self.store.first_seen([key])
+            overrides = self.store.overrides(po_id=po_id, supplier_ids=[key])
+        except StoreError as error:
+            log.error("audit store unreadable: %s", error)
+            return _store_failed(screen({}), key, self.guard, f"it could not be read: {error}")
+        raw = screen(seen)
+        decision = apply_overrides(
+            raw,
+            overrides,
+            today=today_of(raw.screened_at),
+            po_id=po_id,
+            policy=self.guard.policy,
+            first_seen=seen,
+        )
+        try:
+            self.store.append_decision(
+                decision,
+                record_kind=record_kind,
+                record_hash=canonical_hash(record),
+                record_id=record_id,
+                supplier_id=key,
+            )
+        except StoreError as error:
+            log.error("audit store unwritable: %s", error)
+            why = f"the decision could not be recorded: {error}"
+            return _store_failed(raw, key, self.guard, why, first_seen=seen)
+        return decision
+
+
+def _store_failed(
+    raw: Decision,
+    key: str,
+    guard: Guard,
+    why: str,
+    *,
+    first_seen: Mapping[str, dt.date] | None = None,
+) -> Decision:
+    """``raw`` plus a SCREENING_UNAVAILABLE finding, re-decided by the policy (no overrides)."""
+    finding = Finding(
+        code=FindingCode.SCREENING_UNAVAILABLE,
+        subject="audit store",
+        detail=(
+            f"The audit store is configured but {why}. Without it this decision cannot be put on "
+            "record and no override can be checked, so nothing may be cleared until it works."
+        ),
+        supplier_id=key,
+    )
+    findings = [*raw.findings, finding]
+    verdict = evaluate(
+        findings, guard.policy, today=today_of(raw.screened_at), first_seen=first_seen
+    )
+    return raw.model_copy(
+        update={
+            "action": verdict.action,
+            "findings": findings,
+            "steps": verdict.steps,
+            "reasons": verdict.reasons,
+        }
+    )
