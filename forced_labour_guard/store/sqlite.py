@@ -40,6 +40,7 @@ from forced_labour_guard.store.records import (
 )
 
 Synchronous = Literal["NORMAL", "FULL"]
+_MAX_PROBLEMS = 20
 _COLUMNS = (
     "seq, recorded_at, kind, record_kind, record_id, record_hash, supplier_id, action, content, "
     "prev_hash, entry_hash"
@@ -378,6 +379,9 @@ class SqliteStore:
             if report.first_break is not None:
                 return report
             problems = [*_override_problems(conn), *_first_seen_problems(conn)]
+        if len(problems) > _MAX_PROBLEMS:
+            more = len(problems) - _MAX_PROBLEMS
+            problems = [*problems[:_MAX_PROBLEMS], f"... and {more} more of the same kind"]
         return report.model_copy(update={"problems": problems})
 
 

@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _append_many(path: str, worker: int, start: multiprocessing.synchronize.Event) -> None:
-    store = SqliteStore(path)
     start.wait()
+    store = SqliteStore(path)  # all eight create and migrate the new file at the same moment
     for number in range(PER_PROCESS):
         store.append_decision(
             decision(finding(supplier_id=f"W{worker}"), subject=f"PO-{worker}-{number}"),
@@ -35,7 +35,6 @@ def _append_many(path: str, worker: int, start: multiprocessing.synchronize.Even
 
 def test_eight_processes_appending_keep_one_valid_chain(tmp_path: Path) -> None:
     path = str(tmp_path / "audit.db")
-    SqliteStore(path).close()
     context = multiprocessing.get_context("fork")
     start = context.Event()
     workers = [
