@@ -80,7 +80,8 @@ class Store(Protocol):
     def overrides(
         self, *, po_id: str | None = None, supplier_ids: Iterable[str] = ()
     ) -> list[Override]:
-        """Overrides that could apply to this order or these suppliers (all when neither given)."""
+        """Overrides naming this order or these suppliers (all when neither is given), oldest
+        first, whatever their status; ``Override.covers`` decides what each one releases."""
         ...
 
     def entries(

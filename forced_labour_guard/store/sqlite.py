@@ -282,7 +282,7 @@ class SqliteStore:
             params.append(po_id)
         if suppliers:
             marks = ",".join("?" for _ in suppliers)
-            clauses.append(f"(po_id IS NULL AND supplier_id IN ({marks}))")
+            clauses.append(f"supplier_id IN ({marks})")
             params.extend(suppliers)
         where = f"WHERE {' OR '.join(clauses)}" if clauses else ""
         with self._guard():
