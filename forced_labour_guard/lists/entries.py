@@ -1,0 +1,69 @@
+"""One listed entity, and the snapshot document every loader and the refresher produce.
+
+A loader (bundled UFLPA snapshot, DHS web page, OpenSanctions FtM export, a company's CSV/JSON)
+turns its source into ``ListEntry`` records plus a ``ListVersion``; the stored form of a refreshed
+list is a ``Snapshot``, so a later process can load it without parsing the source again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from forced_labour_guard.model import ListVersion
+
+SNAPSHOT_FORMAT = "flg-watchlist/1"
+_REGISTRATION_NOISE = re.compile(r"[\s\-./]")
+
+
+def normalize_registration(value: str) -> str:
+    """Registration numbers compare without spaces, dashes, dots or case ('9165 0100-...')."""
+    return _REGISTRATION_NOISE.sub("", value).upper()
+
+
+class ListEntry(BaseModel):
+    """A listed entity with the names it is known by and the citation of its listing."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="Other names, any script.")
+    subsidiaries: list[str] = Field(
+        default_factory=list, description="Subsidiaries named in the listing itself."
+    )
+    country: str | None = None
+    registration_ids: list[str] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list, description="E.g. UFLPA 2(d)(2)(B)(ii).")
+    date: dt.date | None = Field(default=None, description="When the entity was listed.")
+    source: str | None = Field(
+        default=None, description="Citation, e.g. a Federal Register notice."
+    )
+    url: str | None = None
+    reason: str | None = None
+    note: str | None = None
+
+    @property
+    def listings(self) -> int:
+        """How many listings this entry stands for: itself and each subsidiary it names."""
+        return 1 + len(self.subsidiaries)
+
+
+class Snapshot(BaseModel):
+    """A list as stored on disk after a refresh: its version, when it was checked, its entries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: str = SNAPSHOT_FORMAT
+    version: ListVersion
+    url: str | None = None
+    fetched_at: dt.datetime | None = None
+    checked_at: dt.datetime | None = Field(
+        default=None, description="Last time the source confirmed this copy (incl. 304)."
+    )
+    etag: str | None = None
+    last_modified: str | None = None
+    problems: list[str] = Field(default_factory=list, description="Rows the parser could not read.")
+    entries: list[ListEntry]

@@ -1,0 +1,354 @@
+"""Company-name normalisation: from a name as written, in Latin or Chinese script, to classified tokens.
+
+What it does, in order, and why:
+
+1. Unicode NFKC (full-width letters and brackets become ASCII) and case folding.
+2. Traditional Chinese to Simplified (OpenCC tables), *before* pinyin: pypinyin reads the
+   traditional 長沙 as "zhang sha", the simplified 长沙 as "chang sha".
+3. Chinese runs: legal forms (有限公司, 股份有限公司 ...) are dropped; generic company words become the
+   English words that listed names use (化学 -> chemical, 有色金属 -> nonferrous metals, 集团 -> group),
+   because English list entries are usually translations, not pinyin; what is left becomes pinyin,
+   with place names split off and the rest of a run joined into one word ("中泰" -> "zhongtai"), as
+   English renderings of Chinese trade names are written.
+4. Latin words: abbreviations expand (CORP, GRP, INTL, MFG ...), known phrases merge, plurals and
+   spelling variants take one form, legal forms and stop words drop, digits stay.
+5. Every remaining token gets a kind: the company's own name words (distinctive), sector words
+   (descriptive: chemical, cotton), generic words (trading, international), group words (group,
+   holding), and place names, with a note of whether a place leads the name ("Xinjiang Zhongtai")
+   or qualifies it ("Hoshine Silicon (Jiaxing)"). The scorer weighs them differently, so that a
+   shared "Co., Ltd." or "Xinjiang" alone never makes two companies one.
+
+Pure functions; the word tables come from :mod:`forced_labour_guard.matching.terms`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cache, lru_cache
+
+from opencc_purepy import OpenCC
+from pypinyin import lazy_pinyin
+
+from forced_labour_guard.matching.terms import Terms, default_terms
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_WORDS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+|[()\[\]{{}}]")
+_APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
+_OPEN = "([{"
+_CLOSE = ")]}"
+
+
+class Kind(IntEnum):
+    """How much a token says about which company is meant (higher says more)."""
+
+    GROUP = 0
+    GENERIC = 1
+    DESCRIPTIVE = 2
+    DISTINCTIVE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    """Canonical comparison form, e.g. 'technology' for 'Tech.', 'zhongtai' for 中泰."""
+    kind: Kind
+    display: str
+    """As a reader would recognise it: the word as written, or the pinyin/English for Chinese."""
+    number: bool = False
+    syllables: tuple[str, ...] = ()
+    """Pinyin syllables when the token was read from Chinese characters."""
+    bracketed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    canonical: str
+    display: str
+    prefix: bool
+    """True when the place leads the name ("Xinjiang Zhongtai ..."), False when it qualifies it."""
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A normalised company name."""
+
+    original: str
+    tokens: tuple[Token, ...]
+    places: tuple[Place, ...]
+    from_chinese: bool
+    top: Kind | None
+    """The highest kind among ``tokens`` (None when the name is nothing but places)."""
+    key: str = field(compare=False)
+    """Order-free exact key: the same key means the same words once forms and order are set aside."""
+
+    @property
+    def romanised(self) -> str:
+        """The name as the matcher reads it, e.g. 'Xinjiang Zhongtai chemical'."""
+        words = [place.display for place in self.places if place.prefix]
+        words += [token.display for token in self.tokens]
+        words += [place.display for place in self.places if not place.prefix]
+        return " ".join(words)
+
+    def core(self, min_kind: Kind = Kind.DESCRIPTIVE) -> str:
+        """The name's own words (kinds at or above ``min_kind``), in written order."""
+        words = [t.display for t in self.tokens if t.kind >= min(min_kind, self.top or min_kind)]
+        return " ".join(words)
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    display: str
+    bracketed: bool
+    from_zh: bool = False
+    syllables: tuple[str, ...] = ()
+    place: str | None = None
+    group: int = 0
+    """Which bracket group the word is in (0: outside brackets)."""
+
+
+@cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese; text without Chinese characters comes back unchanged."""
+    if not _HAS_CJK.search(text):
+        return text
+    converted: str = _t2s().convert(text)
+    return converted
+
+
+def _pinyin(fragment: str) -> list[str]:
+    return [syllable for syllable in lazy_pinyin(fragment) if syllable.isalnum()]
+
+
+def _split_syllables(syllables: list[str], bracketed: bool, terms: Terms) -> list[_Word]:
+    """Split a pinyin run into place names and trade-name words (the rest of the run, joined)."""
+    words: list[_Word] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            joined = "".join(pending)
+            words.append(
+                _Word(joined, joined.capitalize(), bracketed, True, syllables=tuple(pending))
+            )
+            pending.clear()
+
+    i = 0
+    while i < len(syllables):
+        for span in (4, 3, 2):
+            joined = "".join(syllables[i : i + span])
+            if i + span <= len(syllables) and joined in terms.place_joined:
+                flush()
+                words.append(
+                    _Word(
+                        joined,
+                        joined.capitalize(),
+                        bracketed,
+                        True,
+                        place=terms.place_joined[joined],
+                    )
+                )
+                i += span
+                break
+        else:
+            pending.append(syllables[i])
+            i += 1
+    flush()
+    return words
+
+
+def _chinese_words(run: str, bracketed: bool, terms: Terms) -> list[_Word]:
+    """Legal forms out, generic words translated, the rest to pinyin.
+
+    Matching runs from the right, longest word first (backward maximum matching): Chinese company
+    names end in their generic words, and a forward scan would cut 紫金矿业 as 紫 / 金矿 / 业."""
+    pieces: list[tuple[str, str | None]] = []  # (text, English or "" for a legal form, None: keep)
+    end = len(run)
+    while end > 0:
+        for length in range(min(terms.zh_max_len, end), 0, -1):
+            piece = run[end - length : end]
+            if piece in terms.zh_legal_forms:
+                pieces.append((piece, ""))
+                end -= length
+                break
+            english = terms.zh_terms.get(piece)
+            if english is not None:
+                pieces.append((piece, english))
+                end -= length
+                break
+        else:
+            pieces.append((run[end - 1], None))
+            end -= 1
+    pieces.reverse()
+    words: list[_Word] = []
+    fragment: list[str] = []
+
+    def flush() -> None:
+        if fragment:
+            text = "".join(fragment)
+            words.extend(_split_syllables(_pinyin(text), bracketed, terms))
+            fragment.clear()
+
+    for text, english in pieces:
+        if english is None:
+            fragment.append(text)
+            continue
+        flush()
+        words.extend(_Word(w, w, bracketed, True) for w in english.split())
+    flush()
+    return words
+
+
+def _raw_words(text: str, terms: Terms) -> list[_Word]:
+    words: list[_Word] = []
+    depth = 0
+    groups = 0
+    for match in _WORDS.finditer(text):
+        piece = match.group()
+        if piece in _OPEN:
+            depth += 1
+            groups += 1
+        elif piece in _CLOSE:
+            depth = max(0, depth - 1)
+        else:
+            if _HAS_CJK.match(piece):
+                new = _chinese_words(piece, depth > 0, terms)
+            else:
+                new = [_Word(piece.casefold(), piece, depth > 0)]
+            for word in new:
+                word.group = groups if depth > 0 else 0
+            words.extend(new)
+    return words
+
+
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua"
+    r"|uo|ue|ui|ve|a|o|e|i|u|v))+"
+)
+
+
+def _looks_like_place(words: list[_Word], index: int, terms: Terms) -> bool:
+    """A place name the tables do not know: a pinyin word alone in brackets ("(Guilin)") or just
+    before "Branch" ("Xiangyang Branch"), as Chinese company names write their locations."""
+    word = words[index]
+    if word.from_zh and not word.syllables:
+        return False
+    if not _PINYIN.fullmatch(word.text) or len(word.text) < 4:
+        return False
+    if word.group:
+        return sum(1 for w in words if w.group == word.group) == 1
+    following = words[index + 1].text if index + 1 < len(words) else ""
+    return following == "branch"
+
+
+def _merge_multiword(words: list[_Word], terms: Terms) -> list[_Word]:
+    """Expand abbreviations, then merge multi-word places and phrases ('inner mongolia')."""
+    for word in words:
+        if not word.from_zh and word.text in terms.abbreviations:
+            word.text = terms.abbreviations[word.text]
+    merged: list[_Word] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.place is not None:
+            merged.append(word)
+            i += 1
+            continue
+        done = False
+        for span in range(min(terms.place_max_tokens, len(words) - i), 0, -1):
+            key = tuple(w.text for w in words[i : i + span])
+            canonical = terms.place_variants.get(key)
+            if canonical is not None and all(w.place is None for w in words[i : i + span]):
+                display = " ".join(w.display for w in words[i : i + span])
+                merged.append(
+                    _Word(canonical, display, word.bracketed, word.from_zh, place=canonical)
+                )
+                i += span
+                done = True
+                break
+            if span >= 2 and key in terms.phrases:
+                display = " ".join(w.display for w in words[i : i + span])
+                merged.append(_Word(terms.phrases[key], display, word.bracketed, word.from_zh))
+                i += span
+                done = True
+                break
+        if not done:
+            merged.append(word)
+            i += 1
+    return merged
+
+
+def _kind(text: str, terms: Terms) -> Kind:
+    if text in terms.group_words:
+        return Kind.GROUP
+    if text in terms.generic_words:
+        return Kind.GENERIC
+    if text in terms.descriptive_words:
+        return Kind.DESCRIPTIVE
+    return Kind.DISTINCTIVE
+
+
+def normalize_name(text: str, terms: Terms | None = None) -> NameForm:
+    """Normalise one company name (pure; see the module docstring for the steps)."""
+    terms = terms or default_terms()
+    cleaned = _APOSTROPHE.sub("", unicodedata.normalize("NFKC", text))
+    from_chinese = bool(_HAS_CJK.search(cleaned))
+    words = _merge_multiword(_raw_words(to_simplified(cleaned), terms), terms)
+
+    tokens: list[Token] = []
+    places: list[Place] = []
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        if word.place is not None:
+            prefix = not word.bracketed and not tokens
+            places.append(Place(word.place, word.display, prefix))
+            continue
+        value = terms.canonical.get(word.text, word.text)
+        if value in terms.stopwords or value in terms.legal_forms:
+            continue
+        if (
+            tokens
+            and _kind(value, terms) == Kind.DISTINCTIVE
+            and _looks_like_place(words, index, terms)
+        ):
+            places.append(Place(value, word.display, False))
+            continue
+        if value in terms.legal_forms_final_only and index == last:
+            continue
+        if value in terms.number_markers and index < last and words[index + 1].text.isdigit():
+            continue
+        tokens.append(
+            Token(
+                text=value,
+                kind=_kind(value, terms),
+                display=word.display,
+                number=value.isdigit(),
+                syllables=word.syllables,
+                bracketed=word.bracketed,
+            )
+        )
+    top = max((t.kind for t in tokens), default=None)
+    key = " ".join(sorted([t.text for t in tokens] + [p.canonical for p in places]))
+    return NameForm(
+        original=text,
+        tokens=tuple(tokens),
+        places=tuple(places),
+        from_chinese=from_chinese,
+        top=top,
+        key=key,
+    )
+
+
+@lru_cache(maxsize=65536)
+def normalize_cached(text: str) -> NameForm:
+    """``normalize_name`` with the packaged tables, memoised: suppliers recur in batch screening."""
+    return normalize_name(text)

@@ -1,0 +1,249 @@
+"""Scoring two normalised company names, 0..1, with the reasons behind the number.
+
+The score is a weighted Dice coefficient over aligned tokens: each token weighs what it says about
+which company is meant (a company's own name word 1.0, a sector word 0.5, a generic word 0.25, a
+group word 0.1, a leading place 0.5, a qualifying place 0.15), and a pair of aligned tokens counts by
+its similarity. Token similarity comes from rapidfuzz; a spelling difference costs more in a short
+word, because one letter separates different Chinese trade names (Zijin, Zhijin).
+
+Rules on top, each pinned by a test:
+
+* Token order never matters; "Zhong Tai" meets "Zhongtai" (adjacent words may join).
+* Unless the listed name's most telling words (its own name words, or its sector words when it has
+  none) are met, the score is 0: legal forms, generic words or places alone never match.
+* Digits match only exactly ("No. 4" is not "No. 5").
+* Two different leading places ("Shanghai Zhongtai Chemical", "Xinjiang Zhongtai Chemical") mean
+  different companies: the score is multiplied by ``DIFFERENT_PLACE_FACTOR``.
+* A name that holds every word of the listed name, exactly, and adds only a place or a branch word
+  ("Hoshine Silicon (Jiaxing) Co., Ltd." against "Hoshine Silicon Industry (Shanshan) Co., Ltd")
+  is taken as a branch or subsidiary of the listed company and scores at least ``BRANCH_SCORE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.fuzz import ratio
+
+from forced_labour_guard.matching.normalize import Kind, NameForm, Place, Token
+
+KIND_WEIGHTS: dict[Kind, float] = {
+    Kind.GROUP: 0.1,
+    Kind.GENERIC: 0.25,
+    Kind.DESCRIPTIVE: 0.5,
+    Kind.DISTINCTIVE: 1.0,
+}
+PREFIX_PLACE_WEIGHT = 0.5
+QUALIFIER_PLACE_WEIGHT = 0.15
+MIN_TOKEN_RATIO = 0.8
+"""Below this rapidfuzz ratio two words are different words."""
+SHORT_TOKEN = 6
+SHORT_TOKEN_PENALTY = 0.3
+LONG_TOKEN_PENALTY = 0.2
+DIFFERENT_PLACE_FACTOR = 0.6
+BRANCH_SCORE = 0.92
+BRANCH_WORDS = frozenset({"branch", "subsidiary", "factory", "plant", "office", "mill"})
+
+Relation = Literal["same", "branch", "similar", "none"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A score and what it rests on, for the explanation sentence."""
+
+    score: float
+    relation: Relation
+    shared: tuple[str, ...] = ()
+    """Listed-name words met by the supplier's name (as displayed)."""
+    supplier_only: tuple[str, ...] = ()
+    listed_only: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, str], ...] = ()
+    """(supplier word, listed word) pairs that matched with a spelling difference."""
+    place_conflict: tuple[str, str] | None = None
+    added_places: tuple[str, ...] = ()
+
+
+NO_MATCH = Comparison(0.0, "none")
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """1.0 for the same word; a penalised rapidfuzz ratio for a near spelling; else 0."""
+    if a.text == b.text:
+        return 1.0
+    if a.number or b.number:
+        return 0.0
+    similarity = ratio(a.text, b.text) / 100.0
+    if similarity < MIN_TOKEN_RATIO:
+        return 0.0
+    short = min(len(a.text), len(b.text)) <= SHORT_TOKEN
+    return similarity - (SHORT_TOKEN_PENALTY if short else LONG_TOKEN_PENALTY)
+
+
+def _weight(token: Token, form: NameForm) -> float:
+    """A name's most telling kind weighs 1.0 even when it is only sector or generic words."""
+    return 1.0 if token.kind == form.top else KIND_WEIGHTS[token.kind]
+
+
+def _place_weight(place: Place) -> float:
+    return PREFIX_PLACE_WEIGHT if place.prefix else QUALIFIER_PLACE_WEIGHT
+
+
+def _align(query: NameForm, entry: NameForm) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of tokens, best pairs first."""
+    candidates: list[tuple[float, int, int, float]] = []
+    for i, q in enumerate(query.tokens):
+        for j, e in enumerate(entry.tokens):
+            similarity = token_similarity(q, e)
+            if similarity > 0:
+                weight = _weight(q, query) + _weight(e, entry)
+                candidates.append((similarity * weight, i, j, similarity))
+    candidates.sort(reverse=True)
+    used_q: set[int] = set()
+    used_e: set[int] = set()
+    pairs = []
+    for _, i, j, similarity in candidates:
+        if i not in used_q and j not in used_e:
+            used_q.add(i)
+            used_e.add(j)
+            pairs.append((i, j, similarity))
+    return pairs
+
+
+def _joins(
+    one: tuple[Token, ...], free_one: list[int], other: tuple[Token, ...], free_other: list[int]
+) -> list[tuple[int, list[int]]]:
+    """Single unmatched words of ``one`` that equal 2-3 adjacent unmatched words of ``other``."""
+    found = []
+    taken: set[int] = set()
+    for i in free_one:
+        word = one[i].text
+        if len(word) < 4:
+            continue
+        for span in (2, 3):
+            for start in range(len(other) - span + 1):
+                run = list(range(start, start + span))
+                if any(k not in free_other or k in taken for k in run):
+                    continue
+                if "".join(other[k].text for k in run) == word:
+                    found.append((i, run))
+                    taken.update(run)
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def compare(query: NameForm, entry: NameForm) -> Comparison:
+    """Score the supplier's name ``query`` against the listed name ``entry`` (pure)."""
+    if not query.tokens or not entry.tokens:
+        if query.key and query.key == entry.key:
+            return Comparison(1.0, "same", shared=(entry.romanised,))
+        return NO_MATCH
+    if query.key == entry.key:
+        return Comparison(1.0, "same", shared=tuple(t.display for t in entry.tokens))
+
+    pairs = _align(query, entry)
+    matched_q = {i for i, _, _ in pairs}
+    matched_e = {j for _, j, _ in pairs}
+    numerator = 0.0
+    for i, j, similarity in pairs:
+        numerator += similarity * (
+            _weight(query.tokens[i], query) + _weight(entry.tokens[j], entry)
+        )
+
+    # Words written apart on one side and together on the other ("Zhong Tai", "Zhongtai") count
+    # as one word on both sides.
+    joined_surplus = 0.0
+    free_q = [i for i in range(len(query.tokens)) if i not in matched_q]
+    free_e = [j for j in range(len(entry.tokens)) if j not in matched_e]
+    for i, run in _joins(query.tokens, free_q, entry.tokens, free_e):
+        matched_q.add(i)
+        matched_e.update(run)
+        weights_e = [_weight(entry.tokens[j], entry) for j in run]
+        numerator += _weight(query.tokens[i], query) + max(weights_e)
+        joined_surplus += sum(weights_e) - max(weights_e)
+        pairs.append((i, run[0], 1.0))
+    free_q = [i for i in range(len(query.tokens)) if i not in matched_q]
+    free_e = [j for j in range(len(entry.tokens)) if j not in matched_e]
+    for j, run in _joins(entry.tokens, free_e, query.tokens, free_q):
+        matched_e.add(j)
+        matched_q.update(run)
+        weights_q = [_weight(query.tokens[i], query) for i in run]
+        numerator += max(weights_q) + _weight(entry.tokens[j], entry)
+        joined_surplus += sum(weights_q) - max(weights_q)
+        pairs.append((run[0], j, 1.0))
+
+    telling = [j for j, t in enumerate(entry.tokens) if t.kind == entry.top]
+    if not any(j in matched_e for j in telling):
+        return NO_MATCH
+
+    query_places = {p.canonical for p in query.places}
+    entry_places = {p.canonical for p in entry.places}
+    denominator = sum(_weight(t, query) for t in query.tokens)
+    denominator += sum(_weight(t, entry) for t in entry.tokens) - joined_surplus
+    for place in query.places:
+        denominator += _place_weight(place)
+        if place.canonical in entry_places:
+            numerator += _place_weight(place)
+    for place in entry.places:
+        denominator += _place_weight(place)
+        if place.canonical in query_places:
+            numerator += _place_weight(place)
+    score = numerator / denominator if denominator else 0.0
+
+    conflict = _place_conflict(query, entry)
+    if conflict:
+        score *= DIFFERENT_PLACE_FACTOR
+
+    exact = {j for i, j, similarity in pairs if similarity == 1.0}
+    fuzzy = tuple(
+        (query.tokens[i].display, entry.tokens[j].display) for i, j, s in pairs if s < 1.0
+    )
+    added_places = tuple(p.display for p in query.places if p.canonical not in entry_places)
+    relation: Relation = "same" if score >= 1.0 and not fuzzy else "similar"
+    if conflict is None and _is_branch(query, entry, matched_q, exact, added_places):
+        score = max(score, BRANCH_SCORE)
+        relation = "branch"
+    return Comparison(
+        score=round(min(score, 1.0), 4),
+        relation=relation,
+        shared=tuple(entry.tokens[j].display for j in sorted(matched_e)),
+        supplier_only=tuple(t.display for i, t in enumerate(query.tokens) if i not in matched_q),
+        listed_only=tuple(t.display for j, t in enumerate(entry.tokens) if j not in matched_e),
+        fuzzy=fuzzy,
+        place_conflict=conflict,
+        added_places=added_places,
+    )
+
+
+def _place_conflict(query: NameForm, entry: NameForm) -> tuple[str, str] | None:
+    q = [p for p in query.places if p.prefix]
+    e = [p for p in entry.places if p.prefix]
+    if q and e and not {p.canonical for p in q} & {p.canonical for p in e}:
+        return (q[0].display, e[0].display)
+    return None
+
+
+def _is_branch(
+    query: NameForm,
+    entry: NameForm,
+    matched_q: set[int],
+    exact_e: set[int],
+    added_places: tuple[str, ...],
+) -> bool:
+    """Every telling listed word met exactly, listed leading places kept, and only places or
+    generic words added, among them a place suffix or a branch word. A place added in front
+    ("Shanghai Camel") is not a branch suffix: it may as well be another company."""
+    floor = min(Kind.DESCRIPTIVE, entry.top or Kind.DESCRIPTIVE)
+    if any(t.kind >= floor and j not in exact_e for j, t in enumerate(entry.tokens)):
+        return False
+    query_places = {p.canonical for p in query.places}
+    if any(p.prefix and p.canonical not in query_places for p in entry.places):
+        return False
+    extra = [t for i, t in enumerate(query.tokens) if i not in matched_q]
+    if any(t.kind > Kind.GENERIC for t in extra):
+        return False
+    suffix_places = [p for p in query.places if not p.prefix and p.display in added_places]
+    return bool(suffix_places) or any(t.text in BRANCH_WORDS for t in extra)

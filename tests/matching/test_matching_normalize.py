@@ -1,0 +1,100 @@
+"""Name normalisation: scripts, legal forms, places, abbreviations (each rule pinned by a test)."""
+
+from __future__ import annotations
+
+from pypinyin import lazy_pinyin
+
+from forced_labour_guard.matching import Kind, normalize_name, to_simplified
+
+
+def words(name: str) -> list[str]:
+    return [t.text for t in normalize_name(name).tokens]
+
+
+def test_legal_forms_case_and_punctuation_drop_out() -> None:
+    assert normalize_name("XINJIANG ZHONGTAI CHEMICAL COMPANY LIMITED").key == (
+        normalize_name("Xinjiang Zhongtai Chemical Co., Ltd.").key
+    )
+
+
+def test_traditional_chinese_is_simplified_before_pinyin() -> None:
+    # The trap: pypinyin reads the traditional 長沙 as "zhang sha".
+    assert lazy_pinyin("長沙") == ["zhang", "sha"]
+    assert to_simplified("長沙") == "长沙"
+    form = normalize_name("長沙金草生物科技有限公司")
+    assert [p.canonical for p in form.places] == ["changsha"]
+    assert words("長沙金草生物科技有限公司") == ["jincao", "biotechnology"]
+
+
+def test_chinese_generic_words_become_the_english_that_lists_use() -> None:
+    assert words("新疆中泰化学股份有限公司") == ["zhongtai", "chemical"]
+    assert words("合盛硅业(鄯善)有限公司") == ["hesheng", "silicon", "industry"]
+    assert words("新疆东方希望有色金属有限公司")[-2:] == ["nonferrous", "metals"]
+    assert words("中泰集团") == ["zhongtai", "group"]
+
+
+def test_chinese_words_are_cut_from_the_right() -> None:
+    # A forward scan would find 金矿 (gold mine) inside 紫金矿业 (Zijin Mining).
+    assert words("紫金矿业集团股份有限公司") == ["zijin", "mining", "group"]
+
+
+def test_leading_and_qualifying_places_are_told_apart() -> None:
+    form = normalize_name("Xinjiang Zhongtai Chemical Co. Ltd.")
+    assert [(p.canonical, p.prefix) for p in form.places] == [("xinjiang", True)]
+    form = normalize_name("Hoshine Silicon (Jiaxing) Co., Ltd.")
+    assert [(p.canonical, p.prefix) for p in form.places] == [("jiaxing", False)]
+
+
+def test_place_spelling_variants_share_one_form() -> None:
+    assert normalize_name("Hotan Haolin").key == normalize_name("Hetian Haolin").key
+    assert normalize_name("Kashgar Construction").key == normalize_name("Kashi Construction").key
+    assert normalize_name("Inner Mongolia Xuanda Food").places[0].canonical == "neimenggu"
+    assert normalize_name("内蒙古宣达食品有限公司").places[0].canonical == "neimenggu"
+
+
+def test_an_unknown_place_in_brackets_or_before_branch_is_a_qualifier() -> None:
+    assert [p.canonical for p in normalize_name("Esquel Group (Guilin)").places] == ["guilin"]
+    camel = normalize_name("Camel Group Co., Ltd. Xiangyang Branch")
+    assert [p.canonical for p in camel.places] == ["xiangyang"]
+    # An acronym in brackets is not a place.
+    assert "vsetc" in words("No. 4 Vocation Skills Education Training Center (VSETC)")
+
+
+def test_abbreviations_expand() -> None:
+    assert words("ACME INTL TRADING GRP CORP") == ["acme", "international", "trade", "group"]
+    assert words("Foo Tech Mfg Srvces Comm") == [
+        "foo",
+        "technology",
+        "manufacturing",
+        "services",
+        "communications",
+    ]
+
+
+def test_digits_and_short_tokens_are_kept() -> None:
+    assert words("No. 4 VSETC") == ["4", "vsetc"]
+    assert words("841 Cotton Transfer Warehouse")[0] == "841"
+    assert "ja" in words("Donghai JA Solar Technology Co., Ltd.")
+    assert "hy" in words("HY Solar")
+
+
+def test_kinds_separate_own_name_from_sector_and_generic_words() -> None:
+    kinds = {t.text: t.kind for t in normalize_name("Tianye Trading Chemical Group GmbH").tokens}
+    assert kinds == {
+        "tianye": Kind.DISTINCTIVE,
+        "trade": Kind.GENERIC,
+        "chemical": Kind.DESCRIPTIVE,
+        "group": Kind.GROUP,
+    }
+
+
+def test_final_only_legal_forms_are_dropped_only_at_the_end() -> None:
+    assert words("Siemens AG") == ["siemens"]
+    assert words("AG Barr Trading") == ["ag", "barr", "trade"]
+
+
+def test_full_width_forms_are_folded() -> None:
+    assert (
+        normalize_name("ＣＡＭＥＬ　ＧＲＯＵＰ（Ｘｉａｍｅｎ）").key
+        == normalize_name("Camel Group (Xiamen)").key
+    )
