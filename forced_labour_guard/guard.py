@@ -108,7 +108,11 @@ class Guard:
             ]
 
         return self._decide(
-            po.id or f"purchase order for {po.supplier.label}", key, findings, first_seen
+            po.id or f"purchase order for {po.supplier.label}",
+            key,
+            findings,
+            first_seen,
+            supplier=po.supplier,
         )
 
     def screen_supplier(
@@ -121,7 +125,7 @@ class Guard:
             walk = detectors.walk_supplier(supplier, max_depth=self.policy.max_relationship_depth)
             return [*self._graph_findings(walk, key), *self._b4_findings(supplier, today)]
 
-        return self._decide(supplier.label, key, findings, first_seen)
+        return self._decide(supplier.label, key, findings, first_seen, supplier=supplier)
 
     def screen_suppliers(
         self,
@@ -153,17 +157,34 @@ class Guard:
     def _b4_findings(self, supplier: Supplier, today: dt.date) -> list[Finding]:
         return self.b4_status(supplier, today) if self.b4_status else []
 
+    def _b4_first_seen(
+        self, supplier: Supplier | None, today: dt.date, first_seen: Mapping[str, dt.date] | None
+    ) -> Mapping[str, dt.date] | None:
+        """A B4 provider with a ``first_seen(supplier, today)`` method knows when each NO_B4_ACK
+        began (the day after the missed deadline); the B5 exit window counts from the earlier of
+        that day and the caller's own first sighting (instructions.B4StatusProvider has one)."""
+        provider_dates = getattr(self.b4_status, "first_seen", None)
+        if supplier is None or not callable(provider_dates):
+            return first_seen
+        merged = dict(first_seen or {})
+        for finding_key, day in provider_dates(supplier, today).items():
+            merged[finding_key] = min(day, merged.get(finding_key, day))
+        return merged
+
     def _decide(
         self,
         subject: str,
         key: str,
         compute: Callable[[dt.date], list[Finding]],
         first_seen: Mapping[str, dt.date] | None,
+        *,
+        supplier: Supplier | None = None,
     ) -> Decision:
         screened_at = self.clock()
         today = detectors.today_of(screened_at)
         try:
             findings = compute(today)
+            first_seen = self._b4_first_seen(supplier, today, first_seen)
         except Exception as error:  # fail closed: an internal error must never read as "allow"
             log.exception("screening %s failed", subject)
             findings = [_unavailable(key, f"internal error ({type(error).__name__}: {error})")]
