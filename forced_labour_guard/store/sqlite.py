@@ -388,9 +388,16 @@ class SqliteStore:
 # -------------------------------------------------------------------- helpers on a connection
 
 
+def _utc_day(moment: dt.datetime) -> str:
+    """The UTC calendar day of a screening, as the policy counts exit windows (naive = UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.date().isoformat()
+
+
 def _note_first_seen(conn: sqlite3.Connection, decision: Decision, seq: int) -> None:
     """Remember the earliest date each finding key was seen (the start of its exit window)."""
-    day = decision.screened_at.date().isoformat()
+    day = _utc_day(decision.screened_at)
     conn.executemany(
         "INSERT INTO first_seen (finding_key, supplier_id, code, subject, first_seen, entry_seq) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (finding_key) DO UPDATE SET "
@@ -438,7 +445,7 @@ def _first_seen_problems(conn: sqlite3.Connection) -> list[str]:
         findings = decision.get("findings") or []
         if not findings:
             continue
-        day = decision["screened_at"][:10]
+        day = _utc_day(dt.datetime.fromisoformat(decision["screened_at"]))
         for finding in findings:
             key = f"{finding.get('supplier_id') or ''}|{finding['code']}|{finding['subject']}"
             if key not in expected or day < expected[key]:

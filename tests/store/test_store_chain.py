@@ -283,3 +283,21 @@ def test_any_deletion_or_swap_is_caught(data: st.DataObject) -> None:
         assert report.ok
     else:
         assert report.first_break is not None
+
+
+def test_first_seen_is_the_utc_day_like_the_policy_counts(tmp_path: Path) -> None:
+    import datetime as dt
+
+    evening_in_new_york = dt.datetime(
+        2026, 3, 2, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))
+    )
+    store = SqliteStore(tmp_path / "audit.db")
+    store.append_decision(
+        decision(finding(), at=evening_in_new_york),
+        record_kind="supplier",
+        record_hash="e" * 64,
+        record_id="S-1",
+        supplier_id="S-1",
+    )
+    assert store.first_seen(["S-1"]) == {finding().key: dt.date(2026, 3, 3)}
+    assert store.verify().ok
