@@ -1,0 +1,290 @@
+"""The Uyghur Region locator: place names in every script, ERP region keys, registration codes,
+postal codes and telephone numbers, each weighed against what else the record says.
+
+How an address is read (the rules are also in ``docs/region.md``):
+
+1. ``region`` is first read as an ERP key, as a whole value only (``base.state_cn_XJ``, ``XJ``, 新,
+   ``65`` with country CN, or a customer's SAP key given in ``region_codes``).
+2. ``city``, ``region`` and ``text`` are searched for names (see ``region.index``). The ``street``
+   field is never searched: street-level words never decide the city. A name followed by a street
+   word (Urumqi Road, 新疆路) or a product or business word (Hami melon, 哈密瓜, Kashgar Restaurant)
+   is not a place.
+3. A *weak* spelling, one another place or word shares (Yiwu is also 义乌, Yili also Inner
+   Mongolia's dairy, 和硕 also Pegatron), counts only next to a strong mention of the region or a
+   weak mention of its parent or child unit.
+4. A spelling with a *namesake* abroad (Aksu in Kazakhstan and Turkey, Altay in Russia) does not
+   count when the address's country is set to anything but CN, or, with no country, when the
+   address names a country or place abroad or is written in Cyrillic, kana or Hangul.
+5. A *lone* mention, one place named once, in free text, without an administrative suffix, does
+   not count when the address also names somewhere else (a Chinese province or city outside the
+   region, or a country abroad, or the country field is not CN). That is how a company or shop
+   named after a place reads ("Shanghai Kashgar Trading Co., Nanjing Road, Shanghai"). A name in
+   the ``city`` or ``region`` field is always read as the place, whatever the country field says,
+   with lower confidence when the country disagrees: "Urumqi" as the city of a German supplier's
+   branch is a branch in Urumqi with a wrong country code, more likely than a German Urumqi.
+6. Only when no name placed it, a postal code of the region (83xxxx, 84xxxx) counts, if the country
+   is CN, or is unknown and the address is written in Chinese or says China, and nothing in the
+   address names a Chinese place outside the region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from forced_labour_guard.model import Address
+from forced_labour_guard.region.data import Place, RegionData, load_region_data
+from forced_labour_guard.region.erp import RegionCodes
+from forced_labour_guard.region.index import Mention, NameIndex
+from forced_labour_guard.region.locator import RegionHit
+from forced_labour_guard.region.numbers import NumberPlans
+from forced_labour_guard.region.uscc import UsccRules, decode_with
+
+_SPECIFICITY = {
+    "district": 4,
+    "county": 4,
+    "county_city": 4,
+    "xpcc_city": 4,
+    "prefecture": 3,
+    "corps": 2,
+    "region": 1,
+}
+_FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
+_NAME_FIELDS = ("city", "region", "text")
+
+
+@lru_cache(maxsize=1)
+def bundled_region_data() -> RegionData:
+    """The bundled gazetteer, context words and number plans, read once per process."""
+    return load_region_data()
+
+
+@lru_cache(maxsize=4)
+def _index_for(data: RegionData) -> NameIndex:
+    return NameIndex(data)
+
+
+class GazetteerLocator:
+    """Implements :class:`~forced_labour_guard.region.locator.RegionLocator`.
+
+    ``region_codes`` maps a customer's SAP region keys (table T005S, country CN) to province codes,
+    e.g. ``{"31": "XJ", "020": "SH"}``; Xinjiang is ``XJ`` (``65`` and ``Xinjiang`` also work).
+    ``data`` replaces the bundled reference data (tests, or a reviewed newer gazetteer).
+    """
+
+    name = "gazetteer"
+
+    def __init__(
+        self, data: RegionData | None = None, *, region_codes: Mapping[str, str] | None = None
+    ) -> None:
+        data = data or bundled_region_data()
+        self.data = data
+        self._index = _index_for(data)
+        self._codes = RegionCodes.from_data(data.codes, region_codes)
+        self._numbers = NumberPlans.from_data(data.codes)
+        self._uscc = UsccRules.from_data(data.codes)
+        self._by_key = {place.key: place for place in data.places}
+        self._by_code: dict[str, Place] = {}
+        for place in data.places:
+            for code in (place.code, *place.other_codes):
+                if code:
+                    self._by_code.setdefault(code, place)
+        self._region = next(p for p in data.places if p.level == "region")
+        self._by_postal: dict[str, Place] = {}
+        for place in data.places:
+            if place.postal_code:
+                self._by_postal.setdefault(place.postal_code[:3], place)
+
+    # -- descriptions ---------------------------------------------------------------------
+
+    def describe_place(self, place: Place) -> str:
+        """'Shache (Yarkant) County, Kashgar' style: the unit and the prefecture it lies in."""
+        parent = self._by_key.get(place.parent or "")
+        if place.level in ("county", "county_city", "district") and parent is not None:
+            return f"{place.en}, {parent.en}"
+        if place.level == "xpcc_city":
+            return f"{place.en} (a city run by the XPCC)"
+        return place.en
+
+    def _place_for_division(self, division: str) -> Place:
+        for code in (division, division[:4] + "00"):
+            if code in self._by_code:
+                return self._by_code[code]
+        return (
+            self._by_code.get("659000", self._region) if division.startswith("66") else self._region
+        )
+
+    def _related(self, one: Place, other: Place) -> bool:
+        return one.key != other.key and (self._is_within(one, other) or self._is_within(other, one))
+
+    def _is_within(self, inner: Place, outer: Place) -> bool:
+        seen = 0
+        current: Place | None = inner
+        while current is not None and current.parent and seen < 6:
+            if current.parent == outer.key:
+                return True
+            current = self._by_key.get(current.parent)
+            seen += 1
+        return False
+
+    # -- addresses ------------------------------------------------------------------------
+
+    def locate(self, address: Address) -> RegionHit | None:
+        country = address.country
+        abroad = country is not None and country != "CN"
+        candidates: list[tuple[float, int, int, RegionHit]] = []
+        other_china = False
+        if address.region:
+            kind = self._codes.classify(address.region, country)
+            if kind == "xinjiang":
+                hit = RegionHit(
+                    signal="erp_region_code",
+                    matched=address.region,
+                    field="region",
+                    place=self._region.en,
+                    confidence=0.8 if abroad else 1.0,
+                )
+                candidates.append((hit.confidence, 1, 2, hit))
+            elif kind == "other_china":
+                other_china = True
+
+        mentions: list[Mention] = []
+        has_cjk = foreign_script = False
+        for field in _NAME_FIELDS:
+            value = getattr(address, field)
+            if value:
+                found, cjk, script = self._index.mentions(field, value)
+                mentions.extend(found)
+                has_cjk, foreign_script = has_cjk or cjk, foreign_script or script
+        said_china = False
+        foreign = foreign_script
+        for mention in mentions:
+            if mention.suppressed is not None:
+                continue
+            entry = mention.entry
+            other_china = other_china or entry.other_china
+            foreign = foreign or entry.foreign
+            said_china = said_china or entry.china
+
+        for mention in self._placing_mentions(
+            mentions, country, foreign, other_china, bool(candidates)
+        ):
+            place = mention.entry.place
+            assert place is not None
+            confidence = 1.0 if mention.field in ("city", "region") else 0.95
+            if mention.entry.weak:
+                confidence = min(confidence, 0.9)
+            if mention.entry.namesake and country is None:
+                confidence = min(confidence, 0.85)
+            if abroad or other_china:
+                confidence = min(confidence, 0.8)
+            hit = RegionHit(
+                signal="gazetteer_name",
+                matched=mention.matched,
+                field=mention.field,
+                place=self.describe_place(place),
+                confidence=confidence,
+            )
+            candidates.append(
+                (confidence, _SPECIFICITY.get(place.level, 0), _FIELD_ORDER[mention.field], hit)
+            )
+        if candidates:
+            return max(candidates, key=lambda item: item[:3])[3]
+        chinese = country == "CN" or (country is None and (has_cjk or said_china) and not foreign)
+        if chinese and not other_china:
+            return self._postal_hit(address, country)
+        return None
+
+    def _placing_mentions(
+        self,
+        mentions: list[Mention],
+        country: str | None,
+        foreign: bool,
+        other_china: bool,
+        coded: bool,
+    ) -> list[Mention]:
+        """The mentions of region places that survive rules 2-5 of the module docstring."""
+        abroad = country is not None and country != "CN"
+        places = [
+            m
+            for m in mentions
+            if m.entry.place is not None
+            and m.suppressed is None
+            and not (m.entry.namesake and (abroad or (country is None and foreign)))
+        ]
+        strong = [m for m in places if not m.entry.weak]
+        kept = list(strong)
+        for mention in places:
+            if not mention.entry.weak:
+                continue
+            place = mention.entry.place
+            assert place is not None
+            if (
+                strong
+                or coded
+                or any(
+                    other.entry.weak
+                    and other.entry.place is not None
+                    and self._related(place, other.entry.place)
+                    for other in places
+                )
+            ):
+                kept.append(mention)
+        if not kept:
+            return kept
+        distinct = {m.entry.place.key for m in kept if m.entry.place is not None}
+        lone = len(distinct) == 1 and all(m.field == "text" and not m.suffixed for m in kept)
+        if lone and not coded and (other_china or foreign or abroad):
+            return []
+        return kept
+
+    def _postal_hit(self, address: Address, country: str | None) -> RegionHit | None:
+        field, code = "postal_code", None
+        if address.postal_code:
+            code = self._numbers.postal_field(address.postal_code)
+        if code is None and address.text:
+            field, code = "text", self._numbers.postal_in_text(address.text)
+        if code is None:
+            return None
+        place = self._by_postal.get(code[:3], self._region)
+        return RegionHit(
+            signal="postal_code",
+            matched=code,
+            field=field,
+            place=place.en,
+            confidence=0.8 if country == "CN" else 0.7,
+        )
+
+    # -- identifiers ----------------------------------------------------------------------
+
+    def locate_identifiers(
+        self, *, registration_id: str | None, phone: str | None, country: str | None
+    ) -> RegionHit | None:
+        if registration_id:
+            info = decode_with(registration_id, self._uscc)
+            if info.valid and info.is_xinjiang and info.division_code:
+                place = self._place_for_division(info.division_code)
+                return RegionHit(
+                    signal="registration_code",
+                    matched=registration_id,
+                    field="registration_id",
+                    place=self.describe_place(place),
+                    confidence=0.9 if info.division_code.startswith("66") else 1.0,
+                )
+        if phone:
+            area = self._numbers.phone_area(phone, country)
+            if area is not None:
+                return RegionHit(
+                    signal="phone",
+                    matched=phone,
+                    field="phone",
+                    place=f"{area[1]} (area code {area[0]})",
+                    confidence=0.85 if country == "CN" else 0.8,
+                )
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_locator() -> GazetteerLocator:
+    """A ready locator over the bundled data, built once per process and shared (it is read-only)."""
+    return GazetteerLocator()

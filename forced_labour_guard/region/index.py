@@ -1,0 +1,275 @@
+"""Finding place names in one folded address field, in one pass, without looping over names.
+
+Latin text is cut into tokens; a name is found by joining consecutive tokens and looking the join
+up in a dict (``Wu Lu Mu Qi`` and ``Wulumuqi`` are the same key, ``wulumuqi``). A join is only
+accepted where each cut falls on a boundary the name allows: a pinyin syllable boundary, or a space
+in the listed spelling. So "Wu Lu Mu Qi" matches but "man as" never becomes "Manas", and
+"Xinjianglu" (a street written as one word) is not "Xinjiang". Chinese and Uyghur-script names are
+found with one compiled alternation, longest first.
+
+Each mention also records what surrounds it, because that decides whether it names a place:
+an administrative suffix after it (市, County) makes it a place; a street word (路, Road) makes it
+a street; a product or business word (瓜, melon, restaurant) makes it a thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from forced_labour_guard.region.data import Place, RegionData
+from forced_labour_guard.region.normalize import build_fold_table, fold
+
+_LATIN_TOKEN = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_FOREIGN_SCRIPT = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\uac00-\ud7af]")  # Cyrillic, kana, Hangul
+_ARABIC = "\u0600-\u06ff"
+_MAX_JOIN = 6
+
+Suppression = Literal["street", "thing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a spelling stands for; one spelling can be a Xinjiang place and a word of context."""
+
+    place: Place | None = None  # the Xinjiang place it names, if any
+    weak: bool = False  # collides with a place or word elsewhere; needs corroboration
+    namesake: tuple[str, ...] = ()  # countries with a place of the same name
+    other_china: bool = False  # a Chinese province or city outside the region
+    foreign: bool = False  # a country or place abroad
+    china: bool = False  # "China", "PRC", 中国
+    bounds: frozenset[int] = frozenset()  # where a Latin key may be cut into tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One spelling found in a field, with what surrounds it."""
+
+    entry: Entry
+    field: str
+    matched: str  # as written in the record
+    suffixed: bool  # followed by an administrative suffix (市, County, ...)
+    suppressed: Suppression | None  # a street, or a product / business named after the place
+
+
+def _merge(old: Entry | None, new: Entry, spelling: str) -> Entry:
+    if old is None:
+        return new
+    if old.place is not None and new.place is not None and old.place.key != new.place.key:
+        raise ValueError(f"spelling {spelling!r} names two places: {old.place.en}, {new.place.en}")
+    return Entry(
+        place=old.place or new.place,
+        weak=(old.weak or new.weak) if (old.place or new.place) else False,
+        namesake=tuple(sorted({*old.namesake, *new.namesake})),
+        other_china=old.other_china or new.other_china,
+        foreign=old.foreign or new.foreign,
+        china=old.china or new.china,
+        bounds=old.bounds | new.bounds,
+    )
+
+
+def _words(value: str) -> list[str]:
+    return [word for word in re.split(r"[|\s]+", value) if word]
+
+
+class NameIndex:
+    """The compiled lookup structures; built once from :class:`RegionData`, then read-only."""
+
+    def __init__(self, data: RegionData) -> None:
+        context: Mapping[str, Any] = data.context
+        pairs = context["traditional_to_simplified"].split()
+        self.fold_table = build_fold_table({pair[0]: pair[1] for pair in pairs})
+        self.latin: dict[str, Entry] = {}
+        self.prefixes: set[str] = set()
+        self.script: dict[str, Entry] = {}
+
+        for place in data.places:
+            for form in place.latin:
+                self._add_latin(form, Entry(place=place, namesake=place.namesakes.get(form, ())))
+            for form in place.latin_weak:
+                self._add_latin(
+                    form, Entry(place=place, weak=True, namesake=place.namesakes.get(form, ()))
+                )
+            for form in (*place.zh, *place.uyghur):
+                self._add_script(form, Entry(place=place, namesake=place.namesakes.get(form, ())))
+            for form in place.zh_weak:
+                self._add_script(
+                    form, Entry(place=place, weak=True, namesake=place.namesakes.get(form, ()))
+                )
+        other, foreign = context["other_china"], context["foreign"]
+        latin_words, zh_words = context["latin_words"], context["zh_words"]
+        for form in other["latin"].split("|"):
+            self._add_latin(form, Entry(other_china=True))
+        for form in _words(other["zh"]):
+            self._add_script(form, Entry(other_china=True))
+        for form in foreign["latin"].split("|"):
+            self._add_latin(form, Entry(foreign=True))
+        for form in _words(zh_words["foreign"]):
+            self._add_script(form, Entry(foreign=True))
+        for form in latin_words["china"].split("|"):
+            self._add_latin(form, Entry(china=True))
+        for form in _words(zh_words["china"]):
+            self._add_script(form, Entry(china=True))
+
+        def token_set(name: str) -> frozenset[str]:
+            return frozenset(_words(latin_words[name]))
+
+        self.admin = token_set("admin_suffix")
+        self.attached = tuple(sorted(_words(latin_words["attached_suffix"]), key=len, reverse=True))
+        self.street_after = token_set("street_after")
+        self.direction = token_set("direction")
+        self.street_before = token_set("street_before")
+        self.modifier = token_set("modifier")
+        self.thing_after = token_set("thing_after")
+
+        def alternation(words: Iterable[str]) -> str:
+            return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+        arabic = [form for form in self.script if re.search(f"[{_ARABIC}]", form)]
+        han = [form for form in self.script if form not in arabic]
+        self.script_pattern = re.compile(
+            f"(?<![{_ARABIC}])(?:{alternation(arabic)})|{alternation(han)}"
+        )
+        self.zh_admin = re.compile(alternation(_words(zh_words["admin_suffix"])))
+        streets = alternation(w for w in _words(zh_words["street"]) if w != "街")
+        directions = "".join(_words(zh_words["direction"]))
+        self.zh_street = re.compile(f"[{directions}]{{0,2}}(?:街(?!道)|{streets})")
+        self.zh_thing = re.compile(alternation(_words(zh_words["after"])))
+
+    # -- building -------------------------------------------------------------------------
+
+    def _add_latin(self, form: str, entry: Entry) -> None:
+        _, folded = fold(form, getattr(self, "fold_table", {}))
+        tokens = _LATIN_TOKEN.findall(folded)
+        if not tokens:
+            raise ValueError(f"spelling {form!r} has no Latin letters")
+        key = "".join(tokens)
+        bounds, offset = set(), 0
+        for token in tokens[:-1]:
+            offset += len(token)
+            bounds.add(offset)
+        entry = replace(entry, bounds=frozenset(bounds))
+        self.latin[key] = _merge(self.latin.get(key), entry, form)
+        self.prefixes.update(key[:end] for end in range(1, len(key) + 1))
+
+    def _add_script(self, form: str, entry: Entry) -> None:
+        _, folded = fold(form, self.fold_table)
+        self.script[folded] = _merge(self.script.get(folded), entry, form)
+
+    # -- matching -------------------------------------------------------------------------
+
+    def fold(self, text: str) -> tuple[str, str]:
+        return fold(text, self.fold_table)
+
+    def mentions(self, field: str, text: str) -> tuple[list[Mention], bool, bool]:
+        """(mentions, has Chinese script, has a script that is not used in China's addresses)."""
+        source, folded = self.fold(text)
+        found = self._latin_mentions(field, source, folded)
+        has_cjk = foreign_script = False
+        if not folded.isascii():
+            has_cjk = _CJK.search(folded) is not None
+            foreign_script = _FOREIGN_SCRIPT.search(folded) is not None
+            found.extend(self._script_mentions(field, source, folded))
+        return found, has_cjk, foreign_script
+
+    def _latin_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
+        spans = [(m.group(), m.start(), m.end()) for m in _LATIN_TOKEN.finditer(folded)]
+        tokens = [span[0] for span in spans]
+        count = len(tokens)
+        found: list[Mention] = []
+        latin, prefixes = self.latin, self.prefixes
+        i = 0
+        while i < count:
+            best: tuple[int, Entry, bool] | None = None
+            joined = ""
+            cuts: list[int] = []
+            for j in range(i, min(count, i + _MAX_JOIN)):
+                if j > i:
+                    cuts.append(len(joined))
+                joined += tokens[j]
+                if joined not in prefixes:
+                    break
+                entry = latin.get(joined)
+                if entry is not None and all(cut in entry.bounds for cut in cuts):
+                    best = (j, entry, False)
+            if best is None:
+                best = self._attached_suffix(tokens[i], i)
+            if best is None:
+                i += 1
+                continue
+            last, entry, attached = best
+            found.append(
+                self._latin_mention(field, source, spans, tokens, i, last, entry, attached)
+            )
+            i = last + 1
+        return found
+
+    def _attached_suffix(self, token: str, index: int) -> tuple[int, Entry, bool] | None:
+        """'Wulumuqishi', 'Hetianxian': a name with its administrative suffix written on."""
+        for suffix in self.attached:
+            if len(token) > len(suffix) and token.endswith(suffix):
+                entry = self.latin.get(token[: -len(suffix)])
+                if entry is not None and entry.place is not None:
+                    return index, entry, True
+        return None
+
+    def _latin_mention(
+        self,
+        field: str,
+        source: str,
+        spans: list[tuple[str, int, int]],
+        tokens: list[str],
+        first: int,
+        last: int,
+        entry: Entry,
+        attached: bool,
+    ) -> Mention:
+        count = len(tokens)
+        after = last + 1
+        suffixed = attached
+        while after < count and tokens[after] in self.admin:
+            suffixed = True
+            after += 1
+        suppressed: Suppression | None = None
+        street = after + 1 if after < count and tokens[after] in self.direction else after
+        thing = after + 1 if after < count and tokens[after] in self.modifier else after
+        street_before = first > 0 and tokens[first - 1] in self.street_before
+        street_after = not suffixed and street < count and tokens[street] in self.street_after
+        if street_before or street_after:
+            suppressed = "street"
+        elif not suffixed and thing < count and tokens[thing] in self.thing_after:
+            suppressed = "thing"
+        return Mention(
+            entry=entry,
+            field=field,
+            matched=source[spans[first][1] : spans[last][2]],
+            suffixed=suffixed,
+            suppressed=suppressed,
+        )
+
+    def _script_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
+        found = []
+        for match in self.script_pattern.finditer(folded):
+            entry = self.script[match.group()]
+            end = match.end()
+            admin = self.zh_admin.match(folded, end)
+            suffixed = admin is not None or self.zh_admin.fullmatch(match.group()[-1]) is not None
+            after = admin.end() if admin else end
+            suppressed: Suppression | None = None
+            if self.zh_street.match(folded, after):
+                suppressed = "street"
+            elif self.zh_thing.match(folded, after):
+                suppressed = "thing"
+            found.append(
+                Mention(
+                    entry=entry,
+                    field=field,
+                    matched=source[match.start() : after],
+                    suffixed=suffixed,
+                    suppressed=suppressed,
+                )
+            )
+        return found

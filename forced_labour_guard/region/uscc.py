@@ -1,0 +1,137 @@
+"""Decoding the Chinese Unified Social Credit Code (统一社会信用代码, GB 32100-2015).
+
+Every legal person registered in mainland China carries one 18-character code:
+
+====== ============================================================
+1      registration authority (9 = market regulation, 5 = civil affairs, ...)
+2      kind of entity (1 = enterprise, 2 = sole trader, ...)
+3-8    administrative division code of the registering authority (GB/T 2260)
+9-17   organisation identifier (GB 11714)
+18     check character over the first 17 (ISO 7064 style, modulus 31)
+====== ============================================================
+
+A division code starting 65 was issued in Xinjiang; 6590xx are the cities run by the Xinjiang
+Production and Construction Corps (XPCC); 66xxxx, outside GB/T 2260, is read as XPCC registration
+authorities (no other authority uses it, so the reading cannot misplace a code from elsewhere). A
+code whose check character is wrong is reported as invalid and is never evidence of a location:
+a typo must not move a supplier into, or out of, the region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from forced_labour_guard.region.data import RegionData, load_region_data
+
+
+class UsccInfo(BaseModel):
+    """What an identifier says once read as a Unified Social Credit Code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="The code as read: upper case, spaces and hyphens removed.")
+    valid: bool
+    reason: str | None = Field(default=None, description="Why the code is invalid.")
+    division_code: str | None = Field(default=None, description="Characters 3-8 (GB/T 2260).")
+    province: str | None = Field(default=None, description="Province of the division code.")
+    is_xinjiang: bool = False
+    is_xpcc: bool = False
+
+
+@dataclass(frozen=True)
+class UsccRules:
+    """The alphabet, weights and division prefixes, read from ``data/region/codes.json``."""
+
+    alphabet: str
+    weights: tuple[int, ...]
+    provinces: Mapping[str, str]
+    xinjiang: str
+    xpcc_cities: str
+    xpcc_registration: str
+
+    @classmethod
+    def from_data(cls, codes: Mapping[str, Any]) -> UsccRules:
+        uscc, divisions = codes["uscc"], codes["division_codes"]
+        return cls(
+            alphabet=uscc["alphabet"],
+            weights=tuple(uscc["weights"]),
+            provinces=dict(divisions["provinces"]),
+            xinjiang=divisions["xinjiang"],
+            xpcc_cities=divisions["xpcc_cities"],
+            xpcc_registration=divisions["xpcc_registration"],
+        )
+
+
+def clean_identifier(value: str) -> str:
+    """Upper case, without the spaces, hyphens and dots people type into codes."""
+    return "".join(ch for ch in value.upper() if ch not in " -.\u3000\t").translate(_FULL_WIDTH)
+
+
+_FULL_WIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF10, 0xFF5B)}
+
+
+def check_character(body: str, alphabet: str, weights: Sequence[int]) -> str:
+    """GB 32100-2015 check character for the first 17 characters."""
+    total = sum(alphabet.index(ch) * weight for ch, weight in zip(body, weights, strict=True))
+    return alphabet[(31 - total % 31) % 31]
+
+
+def decode_with(value: str, rules: UsccRules) -> UsccInfo:
+    """Decode ``value`` with explicit rules (pure; see :func:`decode_uscc`)."""
+    code = clean_identifier(value)
+    if len(code) != 18:
+        return UsccInfo(code=code, valid=False, reason=f"has {len(code)} characters, not 18")
+    bad = sorted({ch for ch in code if ch not in rules.alphabet})
+    if bad:
+        return UsccInfo(
+            code=code,
+            valid=False,
+            reason=f"contains {', '.join(bad)}, not allowed in a credit code (no I, O, S, V, Z)",
+        )
+    division = code[2:8]
+    if not division.isdigit():
+        return UsccInfo(code=code, valid=False, reason="characters 3-8 are not a division code")
+    expected = check_character(code[:17], rules.alphabet, rules.weights)
+    if code[17] != expected:
+        return UsccInfo(
+            code=code,
+            valid=False,
+            division_code=division,
+            reason=f"check character is {code[17]}, expected {expected} (GB 32100-2015)",
+        )
+    province = rules.provinces.get(division[:2])
+    if province is None:
+        return UsccInfo(
+            code=code,
+            valid=False,
+            division_code=division,
+            reason=f"division code {division} names no Chinese province",
+        )
+    xpcc = division.startswith((rules.xpcc_cities, rules.xpcc_registration))
+    return UsccInfo(
+        code=code,
+        valid=True,
+        division_code=division,
+        province=province,
+        is_xinjiang=division.startswith(rules.xinjiang) or xpcc,
+        is_xpcc=xpcc,
+    )
+
+
+@lru_cache(maxsize=1)
+def _bundled_rules() -> UsccRules:
+    data: RegionData = load_region_data()
+    return UsccRules.from_data(data.codes)
+
+
+def decode_uscc(code: str) -> UsccInfo:
+    """Read ``code`` as a Unified Social Credit Code: validity, division code, Xinjiang / XPCC.
+
+    Uses the bundled rules (read once). ``UsccInfo.valid`` is False, with a ``reason``, for a code
+    of the wrong length, with letters the standard excludes, or with a wrong check character."""
+    return decode_with(code, _bundled_rules())
