@@ -42,18 +42,18 @@ class AuditedGuard:
     def check_purchase_order(self, po: PurchaseOrder) -> Decision:
         return self._screen(
             po,
+            po.supplier,
             "purchase_order",
             po.id,
-            supplier_key(po.supplier),
             lambda seen: self.guard.check_purchase_order(po, first_seen=seen),
         )
 
     def screen_supplier(self, supplier: Supplier) -> Decision:
         return self._screen(
             supplier,
+            supplier,
             "supplier",
             supplier.id,
-            supplier_key(supplier),
             lambda seen: self.guard.screen_supplier(supplier, first_seen=seen),
         )
 
@@ -69,11 +69,12 @@ class AuditedGuard:
     def _screen(
         self,
         record: BaseModel,
+        supplier: Supplier,
         record_kind: RecordKind,
         record_id: str | None,
-        key: str,
         screen: Callable[[Mapping[str, dt.date]], Decision],
     ) -> Decision:
+        key = supplier_key(supplier)
         po_id = record_id if record_kind == "purchase_order" else None
         try:
             seen = self.store.first_seen([key])
@@ -82,13 +83,14 @@ class AuditedGuard:
             log.error("audit store unreadable: %s", error)
             return _store_failed(screen({}), key, self.guard, f"it could not be read: {error}")
         raw = screen(seen)
+        today = today_of(raw.screened_at)
         decision = apply_overrides(
             raw,
             overrides,
-            today=today_of(raw.screened_at),
+            today=today,
             po_id=po_id,
             policy=self.guard.policy,
-            first_seen=seen,
+            first_seen=self._dates_the_guard_used(supplier, today, seen),
         )
         try:
             self.store.append_decision(
@@ -103,6 +105,20 @@ class AuditedGuard:
             why = f"the decision could not be recorded: {error}"
             return _store_failed(raw, key, self.guard, why, first_seen=seen)
         return decision
+
+    def _dates_the_guard_used(
+        self, supplier: Supplier, today: dt.date, seen: Mapping[str, dt.date]
+    ) -> Mapping[str, dt.date]:
+        """The store's first-seen dates merged, earliest first, with those of a B4 status provider
+        that has a ``first_seen(supplier, today)`` method, as the Guard merges them, so that
+        re-deciding after an override keeps every exit window where the Guard counted it."""
+        provider_dates = getattr(self.guard.b4_status, "first_seen", None)
+        if not callable(provider_dates):
+            return seen
+        merged = dict(seen)
+        for finding_key, day in provider_dates(supplier, today).items():
+            merged[finding_key] = min(day, merged.get(finding_key, day))
+        return merged
 
 
 def _store_failed(

@@ -10,7 +10,14 @@ import pytest
 from store_helpers import DAY, Clock
 
 from forced_labour_guard.guard import Guard
-from forced_labour_guard.model import Action, Address, FindingCode, PurchaseOrder, Supplier
+from forced_labour_guard.model import (
+    Action,
+    Address,
+    Finding,
+    FindingCode,
+    PurchaseOrder,
+    Supplier,
+)
 from forced_labour_guard.region.locator import RegionHit
 from forced_labour_guard.store import OverrideRequest, SqliteStore, canonical_hash
 from forced_labour_guard.store.audited import AuditedGuard
@@ -201,3 +208,56 @@ def test_unwritable_store_fails_closed_and_applies_no_override(
     }
     assert all(f.released_by is None for f in decision.findings)
     assert "could not be recorded" in decision.findings[-1].detail
+
+
+class MissedDeadline:
+    """A B4 status provider whose supplier missed its acknowledgement deadline 120 days ago."""
+
+    def __init__(self, since: dt.date) -> None:
+        self.since = since
+
+    def _finding(self, supplier: Supplier) -> Finding:
+        return Finding(
+            code=FindingCode.NO_B4_ACK,
+            subject="supplier",
+            detail=f"{supplier.label} has not acknowledged the B4 instruction with proof.",
+            steps=["B5"],
+            supplier_id=supplier.id or supplier.name,
+        )
+
+    def __call__(self, supplier: Supplier, today: dt.date) -> list[Finding]:
+        return [self._finding(supplier)]
+
+    def first_seen(self, supplier: Supplier, today: dt.date) -> dict[str, dt.date]:
+        return {self._finding(supplier).key: self.since}
+
+
+def test_override_keeps_exit_windows_the_guard_counted_from_a_b4_provider(
+    store: SqliteStore, clock: Clock
+) -> None:
+    provider = MissedDeadline(DAY.date() - dt.timedelta(days=120))
+    guard = Guard(locator=HotanLocator(), b4_status=provider, clock=clock)
+    supplier = Supplier.model_validate(
+        {
+            "id": "S-SRC",
+            "name": "Jiangsu Yarns",
+            "evidence": [{"kind": "sourcing", "summary": "Buys Aksu cotton", "source": "Study"}],
+        }
+    )
+    audited = AuditedGuard(guard, store)
+    assert audited.screen_supplier(supplier).action is Action.BLOCK  # B5 window long over
+    store.add_override(
+        OverrideRequest(
+            supplier_id="S-SRC",
+            codes=[FindingCode.A4],
+            reason="switched to traceable Egyptian cotton",
+            created_by="alice",
+            expires_on=DAY.date() + dt.timedelta(days=30),
+        )
+    )
+    decision = audited.screen_supplier(supplier)
+    assert {f.code: f.released_by for f in decision.findings} == {
+        FindingCode.A4: "OVR-2",
+        FindingCode.NO_B4_ACK: None,
+    }
+    assert decision.action is Action.BLOCK
