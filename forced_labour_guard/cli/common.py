@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from forced_labour_guard.cli.audit import add_store_option, with_store
+from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
 from forced_labour_guard.guard import Guard
+from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.model import Action
 from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.store.audited import AuditedGuard
@@ -34,10 +35,13 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
 
 def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
     """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
-    With a store (--store or FLG_STORE) it records every decision and applies overrides."""
+    With a store (--store or FLG_STORE) it records every decision and applies overrides, and
+    suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5)."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
-    return with_store(Guard.default(policy=policy, denied_entry=denied), args)
+    b4_status = provider_for_store(store_location(args))
+    guard = Guard.default(policy=policy, denied_entry=denied, b4_status=b4_status)
+    return with_store(guard, args)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:

@@ -30,3 +30,16 @@ class B4StatusProvider:
     def first_seen(self, supplier: Supplier, today: dt.date) -> dict[str, dt.date]:
         records = self.store.instructions(supplier_key=supplier_key(supplier))
         return followup.first_seen(records, supplier, today)
+
+
+def provider_for_store(location: str | None) -> B4StatusProvider | None:
+    """The provider over the campaign tables in the store file at ``location`` (the same SQLite
+    file as the audit trail, ``--store`` / ``FLG_STORE``); None without a store or for a store that
+    is not a SQLite file. The campaign tables are created if missing, and stay empty until a
+    campaign is issued, so screening then finds no NO_B4_ACK."""
+    if not location:
+        return None
+    path = location.removeprefix("sqlite://")
+    if "://" in path:
+        return None
+    return B4StatusProvider(CampaignStore(path))

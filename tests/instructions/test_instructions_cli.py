@@ -270,3 +270,31 @@ def test_store_comes_from_the_environment(
     capsys.readouterr()
     assert main(["instructions", "status", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["instructions"]) == 5
+
+
+def test_screening_with_the_store_sees_overdue_suppliers(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The campaign lives in the audit store's file; screening with --store finds NO_B4_ACK."""
+    store = str(files / "flg.sqlite")
+    args = issue_args(files, "--out", str(files / "o"), "--only", "V-41200")
+    args[args.index("2026-03-02")] = "2020-01-06"  # long past: deadline and exit window are over
+    assert main(args) == 0
+    supplier = files / "supplier.json"
+    supplier.write_text(
+        json.dumps({"id": "V-41200", "name": "Dhaka Knitwear Exports Ltd.", "country": "BD"}),
+        encoding="utf-8",
+    )
+    other = files / "other.json"
+    other.write_text(json.dumps({"id": "V-1", "name": "Other Ltd", "country": "BD"}))
+    capsys.readouterr()
+    assert main(["screen-supplier", str(supplier), "--json", "--store", store]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["action"] == "block"
+    assert [f["code"] for f in decision["findings"]] == ["NO_B4_ACK"]
+    assert "B5" in decision["steps"]
+    assert "2020-02-06" in decision["reasons"][0]  # first seen: the day after the deadline
+    assert main(["screen-supplier", str(other), "--json", "--store", store]) == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "allow"
+    # The audit trail in the same file is intact and recorded both decisions.
+    assert main(["audit", "verify", "--store", store]) == 0
