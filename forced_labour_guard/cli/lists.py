@@ -1,0 +1,171 @@
+"""``flg lists status`` and ``flg lists update``: what lists screening uses, and refreshing them.
+
+``status`` prints each list's source, as_of date, entry count, age and whether it is stale or
+partial. ``update`` downloads a list (by default the DHS UFLPA Entity List page), refuses a download
+that does not parse, is empty or shrinks too much (say why, exit 2), stores it atomically, and with
+``--rescreen suppliers.jsonl`` reports the suppliers that hit entries new in this version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from forced_labour_guard.errors import InputError, UsageError
+from forced_labour_guard.lists.delta import rescreen
+from forced_labour_guard.lists.loaders import FORMATS, ListFormat, load_list_file
+from forced_labour_guard.lists.refresh import (
+    DEFAULT_MAX_SHRINK,
+    UFLPA_SOURCE,
+    ListSource,
+    default_lists_dir,
+    update_list,
+)
+from forced_labour_guard.lists.setup import LISTS_ENV, UFLPA_SNAPSHOT_NAME, uflpa_watchlist
+from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, ListStatus, status_of
+from forced_labour_guard.lists.uflpa import load_bundled_uflpa
+from forced_labour_guard.model import Supplier
+from forced_labour_guard.records import iter_records
+
+DEFAULT_REVIEW = 0.70
+DEFAULT_BLOCK = 0.90
+
+
+def register(subparsers: Any) -> None:
+    lists = subparsers.add_parser("lists", help="watchlists: status and refresh")
+    commands = lists.add_subparsers(dest="lists_command", metavar="COMMAND")
+    commands.required = True
+
+    status = commands.add_parser("status", help="source, as_of, entries, age and staleness")
+    status.add_argument("--lists-dir", metavar="DIR", help="folder of refreshed lists")
+    status.add_argument("--list", dest="lists", action="append", default=[], metavar="FILE")
+    status.add_argument("--max-age", type=int, default=DEFAULT_MAX_AGE_DAYS, metavar="DAYS")
+    status.add_argument("--json", action="store_true", help="JSON lines on stdout")
+    status.set_defaults(func=_status)
+
+    update = commands.add_parser("update", help="download a list and store it safely")
+    update.add_argument("--name", default=UFLPA_SOURCE.name, help="list name (default uflpa)")
+    update.add_argument("--url", default=UFLPA_SOURCE.url, help="where to download it from")
+    update.add_argument("--format", choices=FORMATS, default=UFLPA_SOURCE.format)
+    update.add_argument("--lists-dir", metavar="DIR", help="folder of refreshed lists")
+    update.add_argument(
+        "--max-shrink",
+        type=float,
+        default=DEFAULT_MAX_SHRINK,
+        help="refuse an update that loses more than this share of listings (default 0.2)",
+    )
+    update.add_argument("--force", action="store_true", help="accept a list that shrank")
+    update.add_argument(
+        "--rescreen", metavar="SUPPLIERS", help="JSON lines or CSV of suppliers to delta-screen"
+    )
+    update.add_argument("--min-score", type=float, default=DEFAULT_REVIEW)
+    update.add_argument("--block-score", type=float, default=DEFAULT_BLOCK)
+    update.set_defaults(func=_update)
+
+
+def _lists_dir(args: argparse.Namespace) -> Path:
+    return Path(args.lists_dir) if args.lists_dir else default_lists_dir()
+
+
+def _status_line(status: ListStatus) -> str:
+    age = f"{status.age_days} days" if status.age_days is not None else "unknown age"
+    flags = []
+    if status.stale:
+        flags.append("STALE")
+    if not status.complete:
+        flags.append("PARTIAL")
+    head = f"{status.name}: {status.entries} listings, as of {status.as_of or 'unknown'}, {age}"
+    lines = [head + (f" [{', '.join(flags)}]" if flags else "")]
+    lines.append(f"  source: {status.source or 'unknown'}")
+    lines.append(f"  file: {status.location}")
+    if status.note:
+        lines.append(f"  note: {status.note}")
+    return "\n".join(lines)
+
+
+def _status(args: argparse.Namespace) -> int:
+    today = dt.date.today()
+    directory = _lists_dir(args)
+    rows = []
+    uflpa = uflpa_watchlist(directory)
+    location = (
+        str(directory / f"{UFLPA_SNAPSHOT_NAME}.json")
+        if uflpa is not load_bundled_uflpa()
+        else "bundled with the package (forced_labour_guard/data/uflpa_entity_list.json)"
+    )
+    rows.append(status_of(uflpa, location=location, max_age_days=args.max_age, today=today))
+    extra = list(args.lists) + [
+        p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()
+    ]
+    for path in extra:
+        watchlist = load_list_file(path)
+        rows.append(status_of(watchlist, location=path, max_age_days=args.max_age, today=today))
+    for row in rows:
+        if args.json:
+            record = {
+                k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(row).items()
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(_status_line(row))
+    if uflpa is load_bundled_uflpa() and not args.json:
+        print(
+            "The bundled UFLPA snapshot is partial and compiled from secondary sources; run "
+            "'flg lists update' to fetch the official list before relying on it."
+        )
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    if not 0 <= args.max_shrink < 1:
+        raise UsageError("--max-shrink must be at least 0 and below 1")
+    fmt: ListFormat = args.format
+    source = ListSource(name=args.name, url=args.url, format=fmt, max_shrink=args.max_shrink)
+    directory = _lists_dir(args)
+    result = update_list(source, directory, force=args.force)
+    version = result.snapshot.version
+    if result.status == "not_modified":
+        print(
+            f"{version.name}: not modified since the stored copy ({version.entries} listings, "
+            f"as of {version.as_of}); confirmed today.",
+            file=sys.stderr,
+        )
+    else:
+        before = f"{result.previous_count}" if result.previous_count is not None else "none"
+        print(
+            f"{version.name}: stored {version.entries} listings as of {version.as_of} "
+            f"(before: {before}); {len(result.added)} new, {len(result.removed)} gone.",
+            file=sys.stderr,
+        )
+        for problem in result.problems:
+            print(f"  row not fully read: {problem}", file=sys.stderr)
+    if args.rescreen:
+        suppliers = []
+        for where, record in iter_records(Supplier, args.rescreen):
+            if isinstance(record, InputError):
+                raise record
+            suppliers.append((where, record))
+        hits = rescreen(suppliers, result.added, version, min_score=args.min_score)
+        count = 0
+        for hit in hits:
+            count += 1
+            finding = "ENTITY_LIST" if hit.match.score >= args.block_score else "POSSIBLE_MATCH"
+            print(
+                json.dumps(
+                    {
+                        "where": hit.where,
+                        "supplier": hit.supplier,
+                        "subject": hit.subject,
+                        "finding": finding,
+                        **hit.match.model_dump(mode="json"),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        print(f"delta screening: {count} hit(s) on entries new in this version", file=sys.stderr)
+    return 0
