@@ -19,9 +19,10 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from email import message_from_bytes, policy
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Final
@@ -76,7 +77,8 @@ def _address(display_name: str, addr_spec: str) -> Address:
 def _verify(message: EmailMessage, envelope: Envelope) -> None:
     """Parse the message back as a receiver would and refuse it if its headers are not exactly
     the ones set here: a last line of defence against header injection we did not foresee."""
-    parsed = message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    folded = b"".join(policy.SMTP.fold_binary(name, value) for name, value in message.items())
+    parsed = BytesParser(policy=policy.default).parsebytes(folded + b"\r\n", headersonly=True)
     names = [name.lower() for name in parsed]
     expected = [name.lower() for name in message]
     recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
