@@ -25,6 +25,7 @@ from forced_labour_guard.model import (
 )
 from forced_labour_guard.policy import Policy, evaluate
 from forced_labour_guard.region.basic import BasicLocator
+from forced_labour_guard.region.gazetteer import default_locator
 from forced_labour_guard.region.locator import RegionLocator
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,13 @@ class Guard:
     ) -> Guard:
         """Bundled reference data (locator, UFLPA list snapshot) and the default policy unless
         given; no network, no configuration needed."""
-        return cls(policy=policy, denied_entry=denied_entry, b4_status=b4_status, clock=clock)
+        return cls(
+            locator=default_locator(),
+            policy=policy,
+            denied_entry=denied_entry,
+            b4_status=b4_status,
+            clock=clock,
+        )
 
     # ----------------------------------------------------------------------------------------
     # Public screening API

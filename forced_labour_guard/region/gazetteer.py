@@ -232,8 +232,7 @@ class GazetteerLocator:
                 kept.append(mention)
         if not kept:
             return kept
-        distinct = {m.entry.place.key for m in kept if m.entry.place is not None}
-        lone = len(distinct) == 1 and all(m.field == "text" and not m.suffixed for m in kept)
+        lone = len(kept) == 1 and kept[0].field == "text" and not kept[0].suffixed
         if lone and not coded and (other_china or foreign or abroad):
             return []
         return kept

@@ -124,6 +124,9 @@ class NameIndex:
         self.street_before = token_set("street_before")
         self.modifier = token_set("modifier")
         self.thing_after = token_set("thing_after")
+        self.place_after = tuple(
+            tuple(_LATIN_TOKEN.findall(phrase)) for phrase in latin_words["place_after"].split("|")
+        )
 
         def alternation(words: Iterable[str]) -> str:
             return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
@@ -138,6 +141,8 @@ class NameIndex:
         directions = "".join(_words(zh_words["direction"]))
         self.zh_street = re.compile(f"[{directions}]{{0,2}}(?:街(?!道)|{streets})")
         self.zh_thing = re.compile(alternation(_words(zh_words["after"])))
+        self.zh_office = re.compile(alternation(_words(zh_words["office"])))
+        self.zh_place_after = re.compile(alternation(_words(zh_words["place_after"])))
 
     # -- building -------------------------------------------------------------------------
 
@@ -233,6 +238,9 @@ class NameIndex:
         while after < count and tokens[after] in self.admin:
             suffixed = True
             after += 1
+        if not suffixed:
+            following = tuple(tokens[after : after + 6])
+            suffixed = any(following[: len(phrase)] == phrase for phrase in self.place_after)
         suppressed: Suppression | None = None
         street = after + 1 if after < count and tokens[after] in self.direction else after
         thing = after + 1 if after < count and tokens[after] in self.modifier else after
@@ -258,8 +266,13 @@ class NameIndex:
             admin = self.zh_admin.match(folded, end)
             suffixed = admin is not None or self.zh_admin.fullmatch(match.group()[-1]) is not None
             after = admin.end() if admin else end
+            suffixed = suffixed or self.zh_place_after.match(folded, after) is not None
             suppressed: Suppression | None = None
-            if self.zh_street.match(folded, after):
+            if self.zh_office.match(folded, after):
+                suppressed = "thing"  # a representative office of the place, elsewhere
+            elif suffixed:
+                pass  # 沙雅县棉纺厂 is a cotton mill in Shaya County, not a product name
+            elif self.zh_street.match(folded, after):
                 suppressed = "street"
             elif self.zh_thing.match(folded, after):
                 suppressed = "thing"

@@ -1,0 +1,44 @@
+"""The bundled gazetteer is complete enough and consistent: codes, parents, spellings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from forced_labour_guard.region.data import load_region_data
+from forced_labour_guard.region.index import NameIndex
+
+DATA = Path(__file__).resolve().parents[2] / "forced_labour_guard" / "data" / "region"
+
+
+def test_every_prefecture_level_unit_and_xpcc_city_is_there() -> None:
+    data = load_region_data()
+    codes = {place.code for place in data.places}
+    prefectures = {"650100", "650200", "650400", "650500", "652300", "652700", "652800"}
+    prefectures |= {"652900", "653000", "653100", "653200", "654000", "654200", "654300"}
+    assert prefectures <= codes
+    assert {f"6590{n:02d}" for n in range(1, 13)} <= codes
+
+
+def test_codes_parents_and_levels_are_consistent() -> None:
+    data = load_region_data()
+    keys = {place.key for place in data.places}
+    codes = [c for place in data.places for c in (place.code, *place.other_codes) if c]
+    assert not [c for c, n in Counter(codes).items() if n > 1]
+    for place in data.places:
+        assert place.parent is None or place.parent in keys, place.en
+        assert place.code is None or place.code.startswith("65"), place.en
+        for form in place.namesakes:
+            assert form in (*place.latin, *place.latin_weak, *place.zh, *place.zh_weak), form
+        assert place.zh or place.zh_weak, place.en
+    assert sum(1 for place in data.places if place.level == "region") == 1
+
+
+def test_no_spelling_names_two_places() -> None:
+    NameIndex(load_region_data())  # raises ValueError on a clash
+
+
+def test_provenance_is_written_down() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for name in ("gazetteer.json", "context.json", "codes.json"):
+        assert (DATA / name).exists() and name in readme

@@ -1,0 +1,81 @@
+"""The Guard's A1/A2/A4 detection runs on the gazetteer locator by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from forced_labour_guard import FindingCode, Guard, PurchaseOrder, Supplier
+from forced_labour_guard.region import GazetteerLocator
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def with_check(body: str) -> str:
+    total = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
+    return body + ALPHABET[(31 - total % 31) % 31]
+
+
+def guard() -> Guard:
+    return Guard.default(clock=lambda: NOW)
+
+
+def codes(supplier: dict[str, Any]) -> list[tuple[str, str]]:
+    decision = guard().screen_supplier(Supplier.model_validate(supplier))
+    return [(f.code.value, f.subject) for f in decision.findings]
+
+
+def test_default_guard_uses_the_gazetteer_locator() -> None:
+    assert isinstance(guard().locator, GazetteerLocator)
+
+
+def test_a1_from_a_registration_code_names_the_signal() -> None:
+    decision = guard().screen_supplier(
+        Supplier(name="Cotton Co", registration_id=with_check("91652901MA776CPL1"), country="CN")
+    )
+    a1 = [f for f in decision.findings if f.code is FindingCode.A1]
+    assert a1 and a1[0].subject == "supplier.registration_id"
+    assert "registration_code" in a1[0].evidence[0].source
+    assert "Aksu" in a1[0].detail
+
+
+def test_traps_raise_no_location_finding() -> None:
+    street = {"name": "Shanghai Trading", "addresses": [{"text": "上海市静安区乌鲁木齐北路459号"}]}
+    namesake = {
+        "name": "Pavlodar Steel",
+        "country": "KZ",
+        "addresses": [{"city": "Aksu", "country": "KZ"}],
+    }
+    product = {"name": "Fruit Co", "addresses": [{"text": "Hami Melon Import Co., Shanghai"}]}
+    for supplier in (street, namesake, product):
+        assert not [c for c in codes(supplier) if c[0] in ("A1", "A2", "A4")], supplier
+
+
+def test_a2_and_a4_from_chinese_addresses() -> None:
+    supplier = {
+        "name": "Parent",
+        "addresses": [{"city": "Shanghai", "country": "CN"}],
+        "relationships": [
+            {
+                "kind": "subsidiary",
+                "supplier": {"name": "Sub", "addresses": [{"text": "新疆喀什市"}]},
+            }
+        ],
+    }
+    assert ("A2", "supplier.relationships[0].supplier.addresses[0]") in codes(supplier)
+    po = PurchaseOrder.model_validate(
+        {
+            "id": "PO-9",
+            "supplier": {"name": "Mill", "addresses": [{"city": "Ningbo", "country": "CN"}]},
+            "lines": [
+                {
+                    "line_id": "1",
+                    "inputs": [{"material": "cotton", "origin_address": {"text": "阿克苏地区"}}],
+                }
+            ],
+        }
+    )
+    decision = guard().check_purchase_order(po)
+    assert FindingCode.A4 in {f.code for f in decision.findings}

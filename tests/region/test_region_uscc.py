@@ -1,0 +1,73 @@
+"""Unified Social Credit Code decoding (GB 32100-2015)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forced_labour_guard.region import decode_uscc, default_locator
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def with_check(body: str) -> str:
+    total = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
+    return body + ALPHABET[(31 - total % 31) % 31]
+
+
+def test_the_standards_worked_example_is_valid() -> None:
+    info = decode_uscc("91350100M000100Y43")  # the example printed in GB 32100-2015
+    assert info.valid and info.division_code == "350100" and info.province == "Fujian"
+    assert not info.is_xinjiang
+
+
+def test_xinjiang_and_xpcc_division_codes() -> None:
+    urumqi = decode_uscc(with_check("91650100MA775GH2X"))
+    assert urumqi.valid and urumqi.is_xinjiang and not urumqi.is_xpcc
+    shihezi = decode_uscc(with_check("916590012286001" + "2C"))
+    assert shihezi.is_xinjiang and shihezi.is_xpcc
+    corps = decode_uscc(with_check("9166000022859510" + "4"))
+    assert corps.is_xinjiang and corps.is_xpcc
+
+
+def test_invalid_codes_say_why_and_are_not_evidence() -> None:
+    good = with_check("91650100MA775GH2X")
+    typo = good[:-1] + ("1" if good[-1] != "1" else "2")
+    info = decode_uscc(typo)
+    assert not info.valid and not info.is_xinjiang
+    assert "check character" in (info.reason or "")
+    hit = default_locator().locate_identifiers(registration_id=typo, phone=None, country="CN")
+    assert hit is None
+    assert "not 18" in (decode_uscc("91650100MA775GH2").reason or "")
+    assert "not allowed" in (decode_uscc("91650100MA775OH2X1").reason or "")
+    assert "names no Chinese province" in (
+        decode_uscc(with_check("91990100MA775GH2X")).reason or ""
+    )
+
+
+def test_spacing_case_and_full_width_are_tolerated() -> None:
+    code = with_check("91653100MA77ABCD1")
+    assert decode_uscc(f" {code[:6]}-{code[6:12]} {code[12:]}".lower()).valid
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in code)
+    assert decode_uscc(full_width).is_xinjiang
+
+
+@given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
+def test_any_body_with_its_check_character_is_valid_unless_the_province_is_unknown(
+    body: str,
+) -> None:
+    info = decode_uscc(with_check(body))
+    if not body[2:8].isdigit():
+        assert not info.valid
+    elif info.valid:
+        assert info.is_xinjiang == body[2:4] in ("65", "66")
+    else:
+        assert "province" in (info.reason or "")
+
+
+@given(st.text(alphabet=ALPHABET, min_size=17, max_size=17), st.sampled_from(ALPHABET))
+def test_a_wrong_check_character_is_always_caught(body: str, check: str) -> None:
+    code = with_check(body)
+    if check != code[-1]:
+        assert not decode_uscc(body + check).valid
