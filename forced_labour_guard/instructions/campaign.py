@@ -201,7 +201,10 @@ class Campaign:
             else:
                 instruction = draft
             letter = self._letter(instruction, today)
-            msgid = message_id(instruction.reference, "instruction", self._domain())
+            # A resent letter needs its own Message-ID: mail systems drop a second message with
+            # an ID they have already seen.
+            suffix = "instruction" if instruction is draft else f"instruction-resent-{today:%Y%m%d}"
+            msgid = message_id(instruction.reference, suffix, self._domain())
             message = build_message(
                 letter, self._envelope(instruction, msgid, None), attachment=letter
             )

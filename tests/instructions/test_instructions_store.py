@@ -160,6 +160,9 @@ def test_resend_keeps_reference_and_deadline(
         [recipient(1)], EmlFolder(tmp_path / "b"), today=TODAY + dt.timedelta(days=5), resend=True
     )
     assert again.outcome == "sent" and again.reference == first.reference
+    assert [p.name for p in (tmp_path / "b").glob("*.eml")] == [
+        f"{first.reference}.instruction-resent-20260307.eml"
+    ]
     record = store.get(first.reference)
     assert record is not None and record.issued_on == TODAY
 
