@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import sys
+import unicodedata
 from collections import Counter
 from email import message_from_binary_file, policy
 from pathlib import Path
@@ -52,6 +53,7 @@ from forced_labour_guard.instructions.smtp import (
     SmtpDeliverer,
     SmtpSettings,
 )
+from forced_labour_guard.instructions.text import clean_inline
 
 STORE_ENV = "FLG_STORE"
 PASSWORD_ENV = "FLG_SMTP_PASSWORD"
@@ -308,6 +310,17 @@ def _row(instruction: Instruction, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese, Japanese and Korean characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    """Shorten for the table; the name is shown as one clean line (no controls from the file)."""
+    line = clean_inline(text)
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def _status(args: argparse.Namespace) -> int:
     today = _today(args)
     with _open_store(args) as store:
@@ -323,11 +336,12 @@ def _status(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    header = ("reference", "supplier", "issued", "deadline", "status", "rem", "ans", "docs")
+    header = ("reference", "supplier", "name", "issued", "deadline", "status", "rem", "ans", "docs")
     table = [header] + [
         (
             row["reference"],
             row["supplier"][:24],
+            _clip(row["name"], 28),
             row["issued_on"],
             row["deadline"],
             row["status"],
@@ -337,9 +351,10 @@ def _status(args: argparse.Namespace) -> int:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    widths = [max(_width(line[i]) for line in table) for i in range(len(header))]
     for line in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+        cells = (cell + " " * (w - _width(cell)) for cell, w in zip(line, widths, strict=True))
+        print("  ".join(cells).rstrip())
     print(
         f"\n{len(rows)} instruction(s) on {today.isoformat()}: "
         + ", ".join(f"{counts.get(s.value, 0)} {s.value.replace('_', ' ')}" for s in STATUS_ORDER)
