@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from forced_labour_guard.region.data import Place, RegionData
 from forced_labour_guard.region.normalize import build_fold_table, fold
@@ -26,7 +27,9 @@ _LATIN_TOKEN = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FOREIGN_SCRIPT = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\uac00-\ud7af]")  # Cyrillic, kana, Hangul
 _ARABIC = "\u0600-\u06ff"
+_ARABIC_SCRIPT = re.compile(f"[{_ARABIC}]")
 _MAX_JOIN = 6
+_CACHE_SIZE = 8192  # distinct field values remembered per index
 
 Suppression = Literal["street", "thing"]
 
@@ -44,9 +47,8 @@ class Entry:
     bounds: frozenset[int] = frozenset()  # where a Latin key may be cut into tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One spelling found in a field, with what surrounds it."""
+class Mention(NamedTuple):
+    """One spelling found in a field, with what surrounds it (a tuple: made per match, cheaply)."""
 
     entry: Entry
     field: str
@@ -85,6 +87,7 @@ class NameIndex:
         self.latin: dict[str, Entry] = {}
         self.prefixes: set[str] = set()
         self.script: dict[str, Entry] = {}
+        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._mentions)
 
         for place in data.places:
             for form in place.latin:
@@ -124,18 +127,19 @@ class NameIndex:
         self.street_before = token_set("street_before")
         self.modifier = token_set("modifier")
         self.thing_after = token_set("thing_after")
-        self.place_after = tuple(
-            tuple(_LATIN_TOKEN.findall(phrase)) for phrase in latin_words["place_after"].split("|")
-        )
+        self.place_after: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in latin_words["place_after"].split("|"):
+            words = tuple(_LATIN_TOKEN.findall(phrase))
+            self.place_after.setdefault(words[0], []).append(words)
 
         def alternation(words: Iterable[str]) -> str:
             return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
         arabic = [form for form in self.script if re.search(f"[{_ARABIC}]", form)]
         han = [form for form in self.script if form not in arabic]
-        self.script_pattern = re.compile(
-            f"(?<![{_ARABIC}])(?:{alternation(arabic)})|{alternation(han)}"
-        )
+        # Two patterns, so the Han one keeps the regex engine's first-character fast path.
+        self.han_pattern = re.compile(alternation(han))
+        self.arabic_pattern = re.compile(f"(?<![{_ARABIC}])(?:{alternation(arabic)})")
         self.zh_admin = re.compile(alternation(_words(zh_words["admin_suffix"])))
         streets = alternation(w for w in _words(zh_words["street"]) if w != "街")
         directions = "".join(_words(zh_words["direction"]))
@@ -169,7 +173,17 @@ class NameIndex:
     def fold(self, text: str) -> tuple[str, str]:
         return fold(text, self.fold_table)
 
-    def mentions(self, field: str, text: str) -> tuple[list[Mention], bool, bool]:
+    def mentions(self, field: str, text: str) -> tuple[tuple[Mention, ...], bool, bool]:
+        """(mentions, has Chinese script, has a script that is not used in China's addresses).
+
+        Memoised: ERP records repeat the same city and region values endlessly, and the answer
+        depends on nothing but the text."""
+        return self._cached(field, text)
+
+    def clear_cache(self) -> None:
+        self._cached.cache_clear()
+
+    def _mentions(self, field: str, text: str) -> tuple[tuple[Mention, ...], bool, bool]:
         """(mentions, has Chinese script, has a script that is not used in China's addresses)."""
         source, folded = self.fold(text)
         found = self._latin_mentions(field, source, folded)
@@ -177,39 +191,49 @@ class NameIndex:
         if not folded.isascii():
             has_cjk = _CJK.search(folded) is not None
             foreign_script = _FOREIGN_SCRIPT.search(folded) is not None
-            found.extend(self._script_mentions(field, source, folded))
-        return found, has_cjk, foreign_script
+            if has_cjk:
+                found.extend(self._script_mentions(self.han_pattern, field, source, folded))
+            if _ARABIC_SCRIPT.search(folded):
+                found.extend(self._script_mentions(self.arabic_pattern, field, source, folded))
+        return tuple(found), has_cjk, foreign_script
 
     def _latin_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
-        spans = [(m.group(), m.start(), m.end()) for m in _LATIN_TOKEN.finditer(folded)]
-        tokens = [span[0] for span in spans]
+        tokens = _LATIN_TOKEN.findall(folded)
         count = len(tokens)
         found: list[Mention] = []
-        latin, prefixes = self.latin, self.prefixes
-        i = 0
-        while i < count:
-            best: tuple[int, Entry, bool] | None = None
-            joined = ""
-            cuts: list[int] = []
-            for j in range(i, min(count, i + _MAX_JOIN)):
-                if j > i:
-                    cuts.append(len(joined))
-                joined += tokens[j]
-                if joined not in prefixes:
-                    break
-                entry = latin.get(joined)
-                if entry is not None and all(cut in entry.bounds for cut in cuts):
-                    best = (j, entry, False)
-            if best is None:
-                best = self._attached_suffix(tokens[i], i)
-            if best is None:
-                i += 1
+        latin, prefixes, attached = self.latin, self.prefixes, self.attached
+        spans: list[tuple[int, int]] = []
+        resume = 0  # tokens before this belong to the previous mention
+        for i in range(count):
+            if i < resume:
                 continue
-            last, entry, attached = best
+            token = tokens[i]
+            best: tuple[int, Entry, bool] | None = None
+            if token in prefixes:
+                joined = token
+                cuts: list[int] = []
+                entry = latin.get(joined)
+                if entry is not None:
+                    best = (i, entry, False)
+                for j in range(i + 1, min(count, i + _MAX_JOIN)):
+                    cuts.append(len(joined))
+                    joined += tokens[j]
+                    if joined not in prefixes:
+                        break
+                    entry = latin.get(joined)
+                    if entry is not None and entry.bounds.issuperset(cuts):
+                        best = (j, entry, False)
+            if best is None and token.endswith(attached):
+                best = self._attached_suffix(token, i)
+            if best is None:
+                continue
+            if not spans:  # positions are only needed to quote a match: found lazily
+                spans = [m.span() for m in _LATIN_TOKEN.finditer(folded)]
+            last, entry, is_attached = best
             found.append(
-                self._latin_mention(field, source, spans, tokens, i, last, entry, attached)
+                self._latin_mention(field, source, spans, tokens, i, last, entry, is_attached)
             )
-            i = last + 1
+            resume = last + 1
         return found
 
     def _attached_suffix(self, token: str, index: int) -> tuple[int, Entry, bool] | None:
@@ -225,7 +249,7 @@ class NameIndex:
         self,
         field: str,
         source: str,
-        spans: list[tuple[str, int, int]],
+        spans: list[tuple[int, int]],
         tokens: list[str],
         first: int,
         last: int,
@@ -238,9 +262,11 @@ class NameIndex:
         while after < count and tokens[after] in self.admin:
             suffixed = True
             after += 1
-        if not suffixed:
+        if not suffixed and after < count and tokens[after] in self.place_after:
             following = tuple(tokens[after : after + 6])
-            suffixed = any(following[: len(phrase)] == phrase for phrase in self.place_after)
+            suffixed = any(
+                following[: len(phrase)] == phrase for phrase in self.place_after[tokens[after]]
+            )
         suppressed: Suppression | None = None
         street = after + 1 if after < count and tokens[after] in self.direction else after
         thing = after + 1 if after < count and tokens[after] in self.modifier else after
@@ -253,14 +279,16 @@ class NameIndex:
         return Mention(
             entry=entry,
             field=field,
-            matched=source[spans[first][1] : spans[last][2]],
+            matched=source[spans[first][0] : spans[last][1]],
             suffixed=suffixed,
             suppressed=suppressed,
         )
 
-    def _script_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
+    def _script_mentions(
+        self, pattern: re.Pattern[str], field: str, source: str, folded: str
+    ) -> list[Mention]:
         found = []
-        for match in self.script_pattern.finditer(folded):
+        for match in pattern.finditer(folded):
             entry = self.script[match.group()]
             end = match.end()
             admin = self.zh_admin.match(folded, end)

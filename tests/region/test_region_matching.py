@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forced_labour_guard.model import Address
 from forced_labour_guard.region import GazetteerLocator, RegionHit, default_locator
@@ -97,3 +99,16 @@ def test_lone_mention_next_to_another_chinese_city_is_a_name() -> None:
 def test_locator_instances_share_the_compiled_index() -> None:
     assert GazetteerLocator()._index is GazetteerLocator()._index
     assert default_locator() is default_locator()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=80),
+    st.text(max_size=20),
+    st.sampled_from([None, "CN", "KZ", "DE"]),
+)
+def test_any_text_is_answered_without_error(text: str, region: str, country: str | None) -> None:
+    hit = default_locator().locate(
+        Address.model_construct(text=text or None, region=region or None, country=country)
+    )
+    assert hit is None or (hit.matched and 0 < hit.confidence <= 1)
