@@ -13,6 +13,7 @@ entries that share all of them. The index is built once per list version and onl
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,12 +21,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
 
-from forced_labour_guard.matching.normalize import Kind, NameForm, normalize_cached
+from forced_labour_guard.matching.normalize import Kind, NameForm, normalize_cached, normalize_name
 from forced_labour_guard.matching.score import Comparison, compare
 
 T = TypeVar("T")
 
-DEFAULT_MAX_CANDIDATES = 48
+DEFAULT_MAX_CANDIDATES = 32
 COMMON_KEY_SHARE = 0.02
 """A key held by more than this share of names (and more than ``COMMON_KEY_MIN`` names) is common."""
 COMMON_KEY_MIN = 200
@@ -72,7 +73,7 @@ class NameIndex(Generic[T]):
         self._payloads: list[T] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for name, payload in items:
-            form = normalize_cached(name)
+            form = normalize_name(name)
             position = len(self._names)
             self._names.append(name)
             self._forms.append(form)
@@ -82,19 +83,28 @@ class NameIndex(Generic[T]):
         self._postings: dict[str, Sequence[int]] = dict(postings)
         self._max_candidates = max_candidates
         self._common = max(COMMON_KEY_MIN, int(len(self._names) * COMMON_KEY_SHARE))
+        self._common_affix = max(COMMON_KEY_MIN // 2, self._common // 4)
 
     def __len__(self) -> int:
         return len(self._names)
 
     def candidates(self, form: NameForm) -> list[int]:
-        """Positions of the names worth scoring against ``form``, most promising first."""
-        found = [(key, self._postings[key]) for key in name_keys(form) if key in self._postings]
-        if not found:
-            return []
-        rare = [(key, posting) for key, posting in found if len(posting) <= self._common]
+        """Positions of the names worth scoring against ``form``, most promising first.
+
+        Whole-word keys come first; the first/last-letters keys that catch spelling slips are used
+        only when no whole word of the name's own kind was found, so a common four-letter start
+        does not flood a large list's candidates."""
+        keys = name_keys(form)
+        exact = [(k, self._postings[k]) for k in keys if k[0] == "t" and k in self._postings]
+        rare = [(k, p) for k, p in exact if len(p) <= self._common]
         if not rare:
-            shared = set(found[0][1])
-            for _, posting in found[1:]:
+            affix = [(k, self._postings[k]) for k in keys if k[0] != "t" and k in self._postings]
+            rare = [(k, p) for k, p in affix if len(p) <= self._common_affix]
+        if not rare:
+            if not exact:
+                return []
+            shared = set(exact[0][1])
+            for _, posting in exact[1:]:
                 shared.intersection_update(posting)
             return sorted(shared)[: self._max_candidates]
         weights: dict[int, float] = defaultdict(float)
@@ -104,8 +114,7 @@ class NameIndex(Generic[T]):
                 weights[position] += weight
         if len(weights) <= self._max_candidates:
             return list(weights)
-        ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
-        return [position for position, _ in ranked[: self._max_candidates]]
+        return heapq.nlargest(self._max_candidates, weights, key=weights.__getitem__)
 
     def search(self, name: str | NameForm, *, min_score: float) -> list[Hit[T]]:
         """Listed names scoring at least ``min_score`` against ``name``, best first."""

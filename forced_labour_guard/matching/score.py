@@ -114,24 +114,22 @@ def _joins(
     one: tuple[Token, ...], free_one: list[int], other: tuple[Token, ...], free_other: list[int]
 ) -> list[tuple[int, list[int]]]:
     """Single unmatched words of ``one`` that equal 2-3 adjacent unmatched words of ``other``."""
+    if not free_one or len(free_other) < 2:
+        return []
+    free = set(free_other)
+    runs: dict[str, list[int]] = {}
+    for span in (2, 3):
+        for start in range(len(other) - span + 1):
+            run = list(range(start, start + span))
+            if all(k in free for k in run):
+                runs.setdefault("".join(other[k].text for k in run), run)
     found = []
     taken: set[int] = set()
     for i in free_one:
-        word = one[i].text
-        if len(word) < 4:
-            continue
-        for span in (2, 3):
-            for start in range(len(other) - span + 1):
-                run = list(range(start, start + span))
-                if any(k not in free_other or k in taken for k in run):
-                    continue
-                if "".join(other[k].text for k in run) == word:
-                    found.append((i, run))
-                    taken.update(run)
-                    break
-            else:
-                continue
-            break
+        run = runs.get(one[i].text)
+        if run is not None and not taken.intersection(run):
+            found.append((i, run))
+            taken.update(run)
     return found
 
 
