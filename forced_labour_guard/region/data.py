@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,9 @@ def load_region_data(directory: Path | None = None) -> RegionData:
         context=_read_json(directory, "context.json"),
         codes=_read_json(directory, "codes.json"),
     )
+
+
+@lru_cache(maxsize=1)
+def bundled_region_data() -> RegionData:
+    """The bundled gazetteer, context words and number plans, read once per process."""
+    return load_region_data()

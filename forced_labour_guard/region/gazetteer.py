@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from forced_labour_guard.model import Address
-from forced_labour_guard.region.data import Place, RegionData, load_region_data
+from forced_labour_guard.region.data import Place, RegionData, bundled_region_data
 from forced_labour_guard.region.erp import RegionCodes
 from forced_labour_guard.region.index import Mention, NameIndex
 from forced_labour_guard.region.locator import RegionHit
@@ -51,12 +51,6 @@ _SPECIFICITY = {
 }
 _FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
 _NAME_FIELDS = ("city", "region", "text")
-
-
-@lru_cache(maxsize=1)
-def bundled_region_data() -> RegionData:
-    """The bundled gazetteer, context words and number plans, read once per process."""
-    return load_region_data()
 
 
 @lru_cache(maxsize=4)

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from forced_labour_guard.region.data import RegionData, load_region_data
+from forced_labour_guard.region.data import bundled_region_data
 
 
 class UsccInfo(BaseModel):
@@ -125,13 +125,12 @@ def decode_with(value: str, rules: UsccRules) -> UsccInfo:
 
 @lru_cache(maxsize=1)
 def _bundled_rules() -> UsccRules:
-    data: RegionData = load_region_data()
-    return UsccRules.from_data(data.codes)
+    return UsccRules.from_data(bundled_region_data().codes)
 
 
 def decode_uscc(code: str) -> UsccInfo:
     """Read ``code`` as a Unified Social Credit Code: validity, division code, Xinjiang / XPCC.
 
-    Uses the bundled rules (read once). ``UsccInfo.valid`` is False, with a ``reason``, for a code
+    Uses the bundled rules, read on the first call (the same copy ``default_locator()`` reads). ``UsccInfo.valid`` is False, with a ``reason``, for a code
     of the wrong length, with letters the standard excludes, or with a wrong check character."""
     return decode_with(code, _bundled_rules())

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
+from forced_labour_guard.errors import InputError
+from forced_labour_guard.model import Address
+from forced_labour_guard.region import GazetteerLocator
 from forced_labour_guard.region.data import load_region_data
 from forced_labour_guard.region.index import NameIndex
 
@@ -42,3 +49,23 @@ def test_provenance_is_written_down() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     for name in ("gazetteer.json", "context.json", "codes.json"):
         assert (DATA / name).exists() and name in readme
+
+
+def test_a_reviewed_copy_of_the_data_can_replace_the_bundled_one(tmp_path: Path) -> None:
+    for name in ("gazetteer.json", "context.json", "codes.json"):
+        shutil.copy(DATA / name, tmp_path / name)
+    gazetteer = json.loads((tmp_path / "gazetteer.json").read_text(encoding="utf-8"))
+    for place in gazetteer["places"]:
+        if place["code"] == "654000":
+            place["latin_weak"].remove("yi li")
+            place["latin"].append("yi li")  # a reviewer decides "Yili" alone is enough
+    (tmp_path / "gazetteer.json").write_text(json.dumps(gazetteer), encoding="utf-8")
+    custom = GazetteerLocator(load_region_data(tmp_path))
+    assert custom.locate(Address(city="Yili", country="CN")) is not None
+    assert GazetteerLocator().locate(Address(city="Yili", country="CN")) is None
+
+
+def test_unreadable_data_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "gazetteer.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match=r"gazetteer\.json"):
+        load_region_data(tmp_path)
