@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from forced_labour_guard import detectors
 from forced_labour_guard.denied_entry import DeniedEntryRegister
+from forced_labour_guard.errors import FlgError
 from forced_labour_guard.lists.base import Watchlist
+from forced_labour_guard.lists.setup import stale_list_warnings
+from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.model import (
     Decision,
     Finding,
@@ -80,14 +83,32 @@ class Guard:
         denied_entry: DeniedEntryRegister | None = None,
         b4_status: B4StatusProvider | None = None,
         clock: Clock = utc_now,
+        watchlists: Sequence[Watchlist] | None = None,
+        problems: Sequence[str] = (),
+        warnings: Sequence[str] = (),
     ) -> Guard:
         """Bundled reference data (locator, UFLPA list snapshot) and the default policy unless
-        given; no network, no configuration needed."""
+        given; no network, no configuration needed. ``watchlists`` replaces the bundled UFLPA
+        snapshot (``forced_labour_guard.lists.setup`` builds the CLI's lists with their problems and
+        staleness warnings); a list that cannot be loaded is a problem (fail closed) and a stale
+        bundled snapshot a warning on every decision."""
+        problems = list(problems)
+        warnings = list(warnings)
+        if watchlists is None:
+            try:
+                watchlists = [load_bundled_uflpa()]
+                warnings += stale_list_warnings(watchlists, today=clock().date())
+            except FlgError as error:
+                watchlists = []
+                problems.append(f"The UFLPA Entity List could not be loaded: {error}")
         return cls(
             locator=default_locator(),
+            watchlists=watchlists,
             policy=policy,
             denied_entry=denied_entry,
             b4_status=b4_status,
+            problems=problems,
+            warnings=warnings,
             clock=clock,
         )
 

@@ -7,11 +7,13 @@ screening command gets the same options and the same fail-closed behaviour.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.instructions.provider import provider_for_store
+from forced_labour_guard.lists.setup import add_list_options, list_setup_from_args
 from forced_labour_guard.model import Action
 from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.store.audited import AuditedGuard
@@ -31,6 +33,7 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
         help="register of goods denied US entry (CSV or JSON) for the C2 check",
     )
     add_store_option(parser)
+    add_list_options(parser)
 
 
 def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
@@ -40,7 +43,15 @@ def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
     b4_status = provider_for_store(store_location(args))
-    guard = Guard.default(policy=policy, denied_entry=denied, b4_status=b4_status)
+    lists = list_setup_from_args(args, today=dt.date.today())
+    guard = Guard.default(
+        policy=policy,
+        denied_entry=denied,
+        b4_status=b4_status,
+        watchlists=lists.watchlists,
+        problems=lists.problems,
+        warnings=lists.warnings,
+    )
     return with_store(guard, args)
 
 

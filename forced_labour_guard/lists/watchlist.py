@@ -61,7 +61,20 @@ def explain(supplier_name: str, hit: Hit[tuple[int, NameRole]], entry: ListEntry
             if comparison.added_places
             else "a branch word"
         )
-        return f"'{supplier_name}'{reading} contains the distinctive name '{core}' of {listed} plus {added}."
+        if role == "name":
+            return (
+                f"'{supplier_name}'{reading} contains the distinctive name '{core}' of {listed} "
+                f"plus {added}."
+            )
+        relation = (
+            f"a name the list gives for '{entry.name}'"
+            if role == "alias"
+            else f"named on the list as a subsidiary of '{entry.name}'"
+        )
+        return (
+            f"'{supplier_name}'{reading} contains the distinctive name '{core}' of '{hit.name}' "
+            f"plus {added}; '{hit.name}' is {relation}."
+        )
     parts = [
         f"'{supplier_name}'{reading} is similar to {listed} (name score {comparison.score:.2f})"
     ]

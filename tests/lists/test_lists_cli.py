@@ -1,0 +1,201 @@
+"""`flg lists status|update`, the lists a screening command uses, staleness, and the Guard wiring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from forced_labour_guard.cli import main
+from forced_labour_guard.guard import Guard
+from forced_labour_guard.lists import load_bundled_uflpa
+from forced_labour_guard.lists.refresh import default_fetcher
+from forced_labour_guard.lists.setup import build_list_setup, stale_list_warnings
+from forced_labour_guard.lists.status import is_stale, list_age
+from forced_labour_guard.model import Action, FindingCode, ListVersion, Supplier
+
+DATA = Path(__file__).parent / "data"
+
+
+def page(names: list[str]) -> str:
+    rows = "".join(f"<tr><td>{n}</td><td>June 12, 2023</td></tr>" for n in names)
+    return (
+        "<p><b>Entities</b> <a href='#'>Section 2(d)(2)(B)(ii)</a></p>"
+        f"<table><tr><th>Name of Entity</th><th>Effective Date</th></tr>{rows}</table>"
+    )
+
+
+def publish(root: Path, html: str, version: int) -> None:
+    """Write the page with a distinct modification time (HTTP dates have one-second resolution)."""
+    path = root / "list.html"
+    path.write_text(html)
+    stamp = 1_780_000_000 + 3600 * version
+    os.utime(path, (stamp, stamp))
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    root = tmp_path / "site"
+    root.mkdir()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{httpd.server_address[1]}/list.html"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def test_status_says_the_bundled_list_is_partial(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lists", "status", "--lists-dir", str(tmp_path), "--max-age", "100000"]) == 0
+    out = capsys.readouterr().out
+    assert "UFLPA Entity List: 90 listings, as of 2026-08-03" in out
+    assert "[PARTIAL]" in out
+    assert "partial: 90 of 187 listings; refresh from the official source" in out
+    assert "bundled with the package" in out
+
+
+def test_status_json_and_extra_lists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_list = str(DATA / "company_list.csv")
+    argv = ["lists", "status", "--lists-dir", str(tmp_path), "--list", csv_list, "--json"]
+    assert main(argv) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["name"] for r in rows] == ["UFLPA Entity List", "company_list"]
+    assert rows[0]["complete"] is False and rows[0]["stale"] in (True, False)
+    assert rows[1]["entries"] == 2
+
+
+def test_update_then_rescreen_reports_only_new_entries(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    base = ["Camel Group Co., Ltd.", "Ninestar Corporation"]
+    publish(root, page(base), 1)
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(lists)]
+    assert main(argv) == 0
+    assert "stored 2 listings" in capsys.readouterr().err
+
+    publish(root, page([*base, "Xinjiang Zhongtai Chemical Co. Ltd."]), 2)
+    default_fetcher().cache.clear()  # one process, two updates: skip the in-process TTL cache
+    suppliers = tmp_path / "suppliers.jsonl"
+    suppliers.write_text(
+        "\n".join(
+            json.dumps(s)
+            for s in [
+                {"id": "S1", "name": "Camel Group Co Ltd"},
+                {"id": "S2", "name": "新疆中泰化学股份有限公司"},
+                {
+                    "id": "S3",
+                    "name": "Harmless Trading GmbH",
+                    "relationships": [
+                        {"kind": "sub_supplier", "supplier": {"name": "Zhongtai Chemical"}}
+                    ],
+                },
+            ]
+        )
+    )
+    assert main([*argv, "--rescreen", str(suppliers)]) == 0
+    captured = capsys.readouterr()
+    hits = [json.loads(line) for line in captured.out.splitlines()]
+    assert [(h["supplier"], h["finding"]) for h in hits] == [
+        ("S2", "ENTITY_LIST"),
+        ("S3", "POSSIBLE_MATCH"),
+    ]
+    assert hits[1]["subject"] == "supplier.relationships[0].supplier"
+    assert "1 new, 0 gone" in captured.err
+    assert "2 hit(s)" in captured.err
+
+    # The refreshed copy now replaces the bundled snapshot for screening.
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    assert setup.watchlists[0].version.entries == 3
+    assert setup.watchlists[0].version.complete is True
+
+
+def test_update_that_shrinks_is_refused_with_exit_2(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    names = [f"Example Number{n} Trading Co., Ltd." for n in range(10)]
+    publish(root, page(names), 1)
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(lists)]
+    assert main(argv) == 0
+    publish(root, page(names[:5]), 2)
+    default_fetcher().cache.clear()
+    assert main(argv) == 2
+    assert "a drop of more than 20%" in capsys.readouterr().err
+    default_fetcher().cache.clear()
+    assert main([*argv, "--force"]) == 0
+
+
+def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
+    setup = build_list_setup(
+        today=dt.date(2026, 9, 1),
+        lists_dir=tmp_path,
+        extra=[str(tmp_path / "gone.csv")],
+        use_environment=False,
+    )
+    assert len(setup.watchlists) == 1
+    assert "gone.csv could not be loaded" in setup.problems[0]
+    guard = Guard.default(
+        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
+    )
+    decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
+    assert decision.action == Action.BLOCK
+    assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
+
+
+def test_lists_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLG_LISTS", str(DATA / "company_list.csv"))
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path)
+    assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "company_list"]
+
+
+def test_a_damaged_stored_copy_fails_closed(tmp_path: Path) -> None:
+    (tmp_path / "uflpa.json").write_text("{ not json")
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    assert setup.watchlists == []
+    assert "UFLPA Entity List could not be loaded" in setup.problems[0]
+
+
+def test_staleness() -> None:
+    version = ListVersion(name="X", as_of=dt.date(2026, 1, 1))
+    assert list_age(version, dt.date(2026, 3, 2)) == 60
+    assert not is_stale(version, 90, dt.date(2026, 3, 2))
+    assert is_stale(version, 30, dt.date(2026, 3, 2))
+    assert not is_stale(version, 30, dt.date(2026, 3, 2), checked_on=dt.date(2026, 3, 1))
+    assert is_stale(ListVersion(name="undated"), 30, dt.date(2026, 3, 2))
+
+
+def test_default_guard_uses_the_bundled_list_and_says_it_is_stale() -> None:
+    late = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    guard = Guard.default(clock=lambda: late)
+    decision = guard.screen_supplier(Supplier(name="Xinjiang Zhongtai Chemical Co., Ltd."))
+    assert decision.action == Action.BLOCK
+    assert [v.name for v in decision.list_versions] == ["UFLPA Entity List"]
+    assert decision.list_versions[0].complete is False
+    assert any("days old" in w for w in guard.warnings)
+    fresh = Guard.default(clock=lambda: dt.datetime(2026, 8, 10, tzinfo=dt.UTC))
+    assert not any("days old" in w for w in fresh.warnings)
+
+
+def test_stale_warnings_name_the_list() -> None:
+    [warning] = stale_list_warnings([load_bundled_uflpa()], today=dt.date(2027, 1, 1))
+    assert warning.startswith("The UFLPA Entity List copy used is 151 days old")
