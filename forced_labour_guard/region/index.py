@@ -151,7 +151,7 @@ class NameIndex:
     # -- building -------------------------------------------------------------------------
 
     def _add_latin(self, form: str, entry: Entry) -> None:
-        _, folded = fold(form, getattr(self, "fold_table", {}))
+        _, folded = fold(form, self.fold_table)
         tokens = _LATIN_TOKEN.findall(folded)
         if not tokens:
             raise ValueError(f"spelling {form!r} has no Latin letters")
