@@ -139,6 +139,11 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
     if hit is not None:
         yield f"{node.path}.{hit.field}", f"its {hit.field.replace('_', ' ')}", hit
     for index, address in enumerate(supplier.addresses):
+        # A company's own addresses are in its country unless they say otherwise, so a Kazakh
+        # supplier in Aksu is not read as Aksu, Xinjiang. Facilities do not inherit it: a foreign
+        # company's plant may well be in the region.
+        if address.country is None and supplier.country is not None:
+            address = address.model_copy(update={"country": supplier.country})
         hit = locator.locate(address)
         if hit is not None:
             yield f"{node.path}.addresses[{index}]", "its address", hit

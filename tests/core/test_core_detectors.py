@@ -337,3 +337,22 @@ def test_screen_suppliers_reports_progress_and_keeps_order() -> None:
     decisions = list(guard().screen_suppliers(suppliers, progress=seen.append))
     assert [d.action for d in decisions] == [Action.ALLOW, Action.BLOCK, Action.ALLOW]
     assert seen == [1, 2, 3]
+
+
+def test_a_suppliers_addresses_inherit_its_country_but_facilities_do_not() -> None:
+    from forced_labour_guard.region import default_locator
+
+    located = Guard(locator=default_locator(), clock=lambda: NOW)
+    kazakh = Supplier.model_validate(
+        {"name": "Aksu Agro LLP", "country": "KZ", "addresses": [{"city": "Aksu"}]}
+    )
+    assert located.screen_supplier(kazakh).action is Action.ALLOW
+    with_plant = Supplier.model_validate(
+        {
+            "name": "Aksu Agro LLP",
+            "country": "KZ",
+            "addresses": [{"city": "Aksu"}],
+            "facilities": [{"address": {"text": "Aksu, Xinjiang"}}],
+        }
+    )
+    assert codes(located.screen_supplier(with_plant)) == [("A1", "supplier.facilities[0]")]
