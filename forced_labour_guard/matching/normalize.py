@@ -336,6 +336,14 @@ def normalize_name(text: str, terms: Terms | None = None) -> NameForm:
                 bracketed=word.bracketed,
             )
         )
+    leading = [p for p in places if p.prefix]
+    if len(leading) >= 2 and not any(t.kind == Kind.DISTINCTIVE for t in tokens):
+        # "Xinjiang Jinan Chemical": with no word of its own, a second leading place is more
+        # likely the trade name than a place, and treating it as a place would leave the name
+        # nothing but "Xinjiang ... Chemical" to be matched on.
+        trade = leading[-1]
+        places.remove(trade)
+        tokens.insert(0, Token(trade.canonical, Kind.DISTINCTIVE, trade.display))
     top = max((t.kind for t in tokens), default=None)
     key = " ".join(sorted([t.text for t in tokens] + [p.canonical for p in places]))
     return NameForm(

@@ -126,10 +126,10 @@ def _joins(
     found = []
     taken: set[int] = set()
     for i in free_one:
-        run = runs.get(one[i].text)
-        if run is not None and not taken.intersection(run):
-            found.append((i, run))
-            taken.update(run)
+        joined = runs.get(one[i].text)
+        if joined is not None and not taken.intersection(joined):
+            found.append((i, joined))
+            taken.update(joined)
     return found
 
 
