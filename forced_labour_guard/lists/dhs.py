@@ -256,8 +256,12 @@ class _PageParser(HTMLParser):
     def _close_block(self) -> None:
         text = _clean("".join(self._block))
         if text:
+            # The paragraph's link names the section; a heading or note between it and the table
+            # does not reset it.
             section = next((s for s in map(canonical_section, self._links) if s), None)
-            self._last_context = section or canonical_section(text) or text
+            section = section or canonical_section(text)
+            if section:
+                self._last_context = section
         self._block = []
         self._links = []
 

@@ -76,11 +76,15 @@ def parse_list_text(
         )
         return version, parsed.entries, []
     page = parse_dhs_page(text, url=source)
+    unread = len(page.problems)
     version = ListVersion(
         name=UFLPA_LIST_NAME,
         as_of=page.as_of,
         source=f"DHS UFLPA Entity List web page ({source})",
         entries=sum(e.listings for e in page.entries),
+        note=f"{unread} point(s) of the page were not fully read; see the stored problems"
+        if unread
+        else None,
     )
     return version, page.entries, page.problems
 

@@ -157,3 +157,14 @@ def test_effective_dates() -> None:
     assert parse_effective_date("Sept. 26, 2023") == dt.date(2023, 9, 26)
     assert parse_effective_date("2023-06-12") == dt.date(2023, 6, 12)
     assert parse_effective_date("soon") is None
+
+
+def test_a_heading_between_the_section_paragraph_and_the_table_keeps_the_section() -> None:
+    html = (
+        "<p><strong>Entities sourcing from Xinjiang</strong> "
+        "(<a href='#'>Section 2(d)(2)(B)(v)</a>)</p><h3>Updated entries</h3>"
+        "<table><tr><th>Entity Name</th><th>Effective Date</th></tr>"
+        "<tr><td>Camel Group Co., Ltd.</td><td>August 2, 2023</td></tr></table>"
+    )
+    [entry] = parse_dhs_page(html).entries
+    assert entry.sections == ["2(d)(2)(B)(v)"]
