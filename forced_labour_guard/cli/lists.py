@@ -30,10 +30,8 @@ from forced_labour_guard.lists.setup import LISTS_ENV, UFLPA_SNAPSHOT_NAME, uflp
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, ListStatus, status_of
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.model import Supplier
+from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.records import iter_records
-
-DEFAULT_REVIEW = 0.70
-DEFAULT_BLOCK = 0.90
 
 
 def register(subparsers: Any) -> None:
@@ -63,8 +61,11 @@ def register(subparsers: Any) -> None:
     update.add_argument(
         "--rescreen", metavar="SUPPLIERS", help="JSON lines or CSV of suppliers to delta-screen"
     )
-    update.add_argument("--min-score", type=float, default=DEFAULT_REVIEW)
-    update.add_argument("--block-score", type=float, default=DEFAULT_BLOCK)
+    update.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="take the review and block thresholds for --rescreen from this policy file",
+    )
     update.set_defaults(func=_update)
 
 
@@ -150,11 +151,13 @@ def _update(args: argparse.Namespace) -> int:
             if isinstance(record, InputError):
                 raise record
             suppliers.append((where, record))
-        hits = rescreen(suppliers, result.added, version, min_score=args.min_score)
+        thresholds = (load_policy(args.policy) if args.policy else Policy()).matching
+        review, block = thresholds.review_threshold, thresholds.block_threshold
+        hits = rescreen(suppliers, result.added, version, min_score=review)
         count = 0
         for hit in hits:
             count += 1
-            finding = "ENTITY_LIST" if hit.match.score >= args.block_score else "POSSIBLE_MATCH"
+            finding = "ENTITY_LIST" if hit.match.score >= block else "POSSIBLE_MATCH"
             print(
                 json.dumps(
                     {
