@@ -26,7 +26,12 @@ from forced_labour_guard.lists.refresh import (
     default_lists_dir,
     update_list,
 )
-from forced_labour_guard.lists.setup import LISTS_ENV, UFLPA_SNAPSHOT_NAME, uflpa_watchlist
+from forced_labour_guard.lists.setup import (
+    LISTS_ENV,
+    UFLPA_SNAPSHOT_NAME,
+    stored_list_paths,
+    uflpa_watchlist,
+)
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, ListStatus, status_of
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.model import Supplier
@@ -100,9 +105,8 @@ def _status(args: argparse.Namespace) -> int:
         else "bundled with the package (forced_labour_guard/data/uflpa_entity_list.json)"
     )
     rows.append(status_of(uflpa, location=location, max_age_days=args.max_age, today=today))
-    extra = list(args.lists) + [
-        p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()
-    ]
+    extra = [str(p) for p in stored_list_paths(directory)] + list(args.lists)
+    extra += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
     for path in extra:
         watchlist = load_list_file(path)
         rows.append(status_of(watchlist, location=path, max_age_days=args.max_age, today=today))

@@ -1,8 +1,9 @@
 """Which watchlists a Guard uses, and the problems and warnings that come with them.
 
 The UFLPA Entity List is always screened: the copy refreshed by ``flg lists update`` when one is
-stored in the lists folder, else the bundled snapshot. Company lists come on top, from ``--list FILE``
-options and the ``FLG_LISTS`` environment variable (file paths separated by ``os.pathsep``).
+stored in the lists folder, else the bundled snapshot. Other lists come on top: those refreshed into
+the same folder (``flg lists update --name NAME --url ...``), ``--list FILE`` options and the
+``FLG_LISTS`` environment variable (file paths separated by ``os.pathsep``).
 
 Failure is closed: a list that is configured but cannot be loaded becomes a *problem*, which the
 Guard turns into a SCREENING_UNAVAILABLE finding (block) on every decision. A stale list becomes a
@@ -79,6 +80,20 @@ def uflpa_watchlist(lists_dir: Path | None = None) -> EntityWatchlist:
     return load_bundled_uflpa()
 
 
+def stored_list_paths(directory: Path) -> list[Path]:
+    """Lists other than the UFLPA one that 'flg lists update --name NAME' stored in ``directory``
+    (their previous copies and unfinished temporary files left aside)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path
+        for path in directory.glob("*.json")
+        if path.name != f"{UFLPA_SNAPSHOT_NAME}.json"
+        and not path.name.endswith(".prev.json")
+        and not path.name.startswith(".")
+    )
+
+
 def build_list_setup(
     *,
     today: dt.date,
@@ -93,7 +108,8 @@ def build_list_setup(
         setup.watchlists.append(uflpa_watchlist(lists_dir))
     except InputError as error:
         setup.problems.append(f"The UFLPA Entity List could not be loaded: {error}")
-    paths = list(extra)
+    paths = [str(path) for path in stored_list_paths(lists_dir or default_lists_dir())]
+    paths += list(extra)
     if use_environment:
         paths += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
     for path in paths:

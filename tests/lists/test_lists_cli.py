@@ -199,3 +199,19 @@ def test_default_guard_uses_the_bundled_list_and_says_it_is_stale() -> None:
 def test_stale_warnings_name_the_list() -> None:
     [warning] = stale_list_warnings([load_bundled_uflpa()], today=dt.date(2027, 1, 1))
     assert warning.startswith("The UFLPA Entity List copy used is 151 days old")
+
+
+def test_a_company_list_refreshed_over_http_is_screened_too(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    (root / "list.html").write_text((DATA / "company_list.csv").read_text(encoding="utf-8"))
+    lists = tmp_path / "lists"
+    argv = ["lists", "update", "--name", "acme", "--format", "csv", "--url", url]
+    assert main([*argv, "--lists-dir", str(lists)]) == 0
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "acme"]
+    assert setup.problems == []
+    assert main(["lists", "status", "--lists-dir", str(lists), "--json"]) == 0
+    names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
+    assert names == ["UFLPA Entity List", "acme"]
