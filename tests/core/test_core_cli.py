@@ -97,9 +97,7 @@ def test_policy_option_and_c1_rejection(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_screen_supplier(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(
-        capsys, "screen-supplier", str(EXAMPLES / "supplier_in_region.json"), "--json"
-    )
+    _, out, _ = run(capsys, "screen-supplier", str(EXAMPLES / "supplier_in_region.json"), "--json")
     assert json.loads(out)["findings"][0]["subject"] == "supplier.facilities[0]"
 
 
