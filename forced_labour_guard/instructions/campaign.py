@@ -205,9 +205,24 @@ class Campaign:
             # an ID they have already seen.
             suffix = "instruction" if instruction is draft else f"instruction-resent-{today:%Y%m%d}"
             msgid = message_id(instruction.reference, suffix, self._domain())
-            message = build_message(
-                letter, self._envelope(instruction, msgid, None), attachment=letter
-            )
+            try:
+                message = build_message(
+                    letter, self._envelope(instruction, msgid, None), attachment=letter
+                )
+            except ValueError as error:  # headers that would not read back as written
+                if deliverer is not None and (existing is None or existing.sent_at is None):
+                    self.store.add_instruction(instruction)
+                    self.store.record_failure(instruction.reference, str(error))
+                results.append(
+                    SendResult(
+                        instruction.reference,
+                        instruction.supplier_key,
+                        instruction.email,
+                        "failed",
+                        str(error),
+                    )
+                )
+                continue
             if deliverer is None:
                 results.append(
                     SendResult(
@@ -272,14 +287,14 @@ class Campaign:
             reminder = render(templates, "reminder", self._context(instruction, today))
             original = render(templates, "instruction", self._context(instruction, today))
             msgid = message_id(instruction.reference, f"reminder-{number}", self._domain())
-            message = build_message(
-                reminder,
-                self._envelope(instruction, msgid, instruction.message_id),
-                attachment=original,
-            )
             try:
+                message = build_message(
+                    reminder,
+                    self._envelope(instruction, msgid, instruction.message_id),
+                    attachment=original,
+                )
                 location = deliverer.deliver(message)
-            except DeliveryError as error:
+            except (DeliveryError, ValueError) as error:
                 self.store.record_failure(instruction.reference, f"reminder: {error}")
                 results.append(
                     SendResult(

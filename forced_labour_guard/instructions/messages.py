@@ -70,18 +70,38 @@ def header_text(value: str) -> str:
     return clean_inline(value).replace("=?", "= ?")
 
 
-def _address(display_name: str, addr_spec: str) -> Address:
-    return Address(display_name=header_text(display_name), addr_spec=clean_inline(addr_spec))
+_PHRASE_SPECIALS: Final = str.maketrans({ch: " " for ch in '"\\()<>[]:;@,'})
+
+
+def display_name(value: str) -> str:
+    """A display name the standard library folds and parses back unchanged.
+
+    Besides :func:`header_text`, the RFC 5322 specials (quotes, backslash, brackets, ``:;@,``)
+    become spaces: Python's folder can split a long quoted display name so that these come out
+    unquoted, turning one recipient into several. The display name is cosmetic; the letter itself
+    keeps the supplier's name exactly as written."""
+    words = " ".join(header_text(value).translate(_PHRASE_SPECIALS).split())
+    return words.lstrip(". ")  # a phrase must start with a word (RFC 5322 obs-phrase)
+
+
+def _address(name: str, addr_spec: str) -> Address:
+    return Address(display_name=display_name(name), addr_spec=clean_inline(addr_spec))
 
 
 def _verify(message: EmailMessage, envelope: Envelope) -> None:
     """Parse the message back as a receiver would and refuse it if its headers are not exactly
     the ones set here: a last line of defence against header injection we did not foresee."""
-    folded = b"".join(policy.SMTP.fold_binary(name, value) for name, value in message.items())
-    parsed = BytesParser(policy=policy.default).parsebytes(folded + b"\r\n", headersonly=True)
-    names = [name.lower() for name in parsed]
+    try:
+        folded = b"".join(policy.SMTP.fold_binary(k, v) for k, v in message.items())
+        parsed = BytesParser(policy=policy.default).parsebytes(folded + b"\r\n", headersonly=True)
+        names = [name.lower() for name in parsed]
+        recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
+    except Exception as error:  # the standard library's own parser can fail on odd input
+        raise ValueError(
+            f"refusing to build a message its own headers cannot be read back from "
+            f"({type(error).__name__}: {error})"
+        ) from None
     expected = [name.lower() for name in message]
-    recipients = [a.addr_spec for a in getattr(parsed["To"], "addresses", ())]
     if names != expected or recipients != [clean_inline(envelope.to_address)]:
         raise ValueError(
             f"refusing to build a message whose headers changed in transit: {names} / {recipients}"

@@ -33,14 +33,18 @@ def _is_breaking(ch: str) -> bool:
 
 
 def clean_inline(value: str | None) -> str:
-    """One line of plain text: controls and line breaks become spaces, runs of spaces collapse.
+    """One line of plain text: controls and line breaks become spaces, runs of spaces collapse,
+    and lone surrogates (which JSON escapes can carry but no encoder can write) become U+FFFD.
 
     >>> clean_inline("ACME\\r\\nBcc: x@example.com")
     'ACME Bcc: x@example.com'
     """
     if not value:
         return ""
-    replaced = "".join(" " if _is_breaking(ch) else ch for ch in value)
+    replaced = "".join(
+        " " if _is_breaking(ch) else "\ufffd" if unicodedata.category(ch) == "Cs" else ch
+        for ch in value
+    )
     return " ".join(replaced.split())
 
 

@@ -25,6 +25,10 @@ AWKWARD_NAMES = [
     "Tab\tand\x00null\x1b[31mansi Ltd",
     "=?utf-8?q?Encoded=0D=0ABcc:_x@y?= Ltd",
     'Comma, "Display" <fake@attacker.example>, Another Ltd',
+    # Found by fuzzing: long display names with specials that Python's folder split unquoted, or
+    # that its parser could not read back (a leading dot).
+    '. <"Quoted\\" (@;' + "x" * 40 + "=?utf-8?q?:=0D=0A",
+    'Gamma \\"The\\" Mill, ' + "y" * 70 + " ;Bcc: z@z.example",
 ]
 
 TODAY = dt.date(2026, 3, 2)
