@@ -27,7 +27,6 @@ from forced_labour_guard.model import (
     Supplier,
 )
 from forced_labour_guard.policy import Policy, evaluate
-from forced_labour_guard.region.basic import BasicLocator
 from forced_labour_guard.region.gazetteer import default_locator
 from forced_labour_guard.region.locator import RegionLocator
 
@@ -65,7 +64,7 @@ class Guard:
         """``problems`` are known reasons the screening is incomplete (a configured list that failed
         to load, say): each becomes a SCREENING_UNAVAILABLE finding on every decision. ``warnings`` are
         caveats added to every decision (a stale list)."""
-        self.locator: RegionLocator = locator or BasicLocator()
+        self.locator: RegionLocator = locator or default_locator()
         self.watchlists = tuple(watchlists)
         self.policy = policy or Policy()
         self.denied_entry = denied_entry
@@ -185,18 +184,18 @@ class Guard:
     def _b4_findings(self, supplier: Supplier, today: dt.date) -> list[Finding]:
         return self.b4_status(supplier, today) if self.b4_status else []
 
-    def _b4_first_seen(
-        self, supplier: Supplier | None, today: dt.date, first_seen: Mapping[str, dt.date] | None
-    ) -> Mapping[str, dt.date] | None:
-        """A B4 provider with a ``first_seen(supplier, today)`` method knows when each NO_B4_ACK
-        began (the day after the missed deadline); the B5 exit window counts from the earlier of
-        that day and the caller's own first sighting (instructions.B4StatusProvider has one)."""
+    def first_seen_dates(
+        self, supplier: Supplier, today: dt.date, first_seen: Mapping[str, dt.date] | None
+    ) -> Mapping[str, dt.date]:
+        """The first-seen dates the exit windows count from: the caller's (or the store's), merged,
+        earliest first, with those of a B4 provider that has a ``first_seen(supplier, today)``
+        method, which knows each NO_B4_ACK began the day after the missed deadline. Anything that
+        re-decides a Guard's findings (overrides) must use these same dates."""
         provider_dates = getattr(self.b4_status, "first_seen", None)
-        if supplier is None or not callable(provider_dates):
-            return first_seen
         merged = dict(first_seen or {})
-        for finding_key, day in provider_dates(supplier, today).items():
-            merged[finding_key] = min(day, merged.get(finding_key, day))
+        if callable(provider_dates):
+            for finding_key, day in provider_dates(supplier, today).items():
+                merged[finding_key] = min(day, merged.get(finding_key, day))
         return merged
 
     def _decide(
@@ -206,13 +205,13 @@ class Guard:
         compute: Callable[[dt.date], list[Finding]],
         first_seen: Mapping[str, dt.date] | None,
         *,
-        supplier: Supplier | None = None,
+        supplier: Supplier,
     ) -> Decision:
         screened_at = self.clock()
         today = detectors.today_of(screened_at)
         try:
             findings = compute(today)
-            first_seen = self._b4_first_seen(supplier, today, first_seen)
+            first_seen = self.first_seen_dates(supplier, today, first_seen)
         except Exception as error:  # fail closed: an internal error must never read as "allow"
             log.exception("screening %s failed", subject)
             findings = [_unavailable(key, f"internal error ({type(error).__name__}: {error})")]

@@ -4,13 +4,11 @@
 ``decode_uscc`` reads a Unified Social Credit Code for other parts of the library.
 """
 
-from forced_labour_guard.region.basic import BasicLocator
 from forced_labour_guard.region.gazetteer import GazetteerLocator, default_locator
 from forced_labour_guard.region.locator import RegionHit, RegionLocator, Signal
 from forced_labour_guard.region.uscc import UsccInfo, decode_uscc
 
 __all__ = [
-    "BasicLocator",
     "GazetteerLocator",
     "RegionHit",
     "RegionLocator",

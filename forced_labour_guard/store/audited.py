@@ -90,7 +90,7 @@ class AuditedGuard:
             today=today,
             po_id=po_id,
             policy=self.guard.policy,
-            first_seen=self._dates_the_guard_used(supplier, today, seen),
+            first_seen=self.guard.first_seen_dates(supplier, today, seen),
         )
         try:
             self.store.append_decision(
@@ -105,20 +105,6 @@ class AuditedGuard:
             why = f"the decision could not be recorded: {error}"
             return _store_failed(raw, key, self.guard, why, first_seen=seen)
         return decision
-
-    def _dates_the_guard_used(
-        self, supplier: Supplier, today: dt.date, seen: Mapping[str, dt.date]
-    ) -> Mapping[str, dt.date]:
-        """The store's first-seen dates merged, earliest first, with those of a B4 status provider
-        that has a ``first_seen(supplier, today)`` method, as the Guard merges them, so that
-        re-deciding after an override keeps every exit window where the Guard counted it."""
-        provider_dates = getattr(self.guard.b4_status, "first_seen", None)
-        if not callable(provider_dates):
-            return seen
-        merged = dict(seen)
-        for finding_key, day in provider_dates(supplier, today).items():
-            merged[finding_key] = min(day, merged.get(finding_key, day))
-        return merged
 
 
 def _store_failed(
