@@ -253,8 +253,8 @@ def _unavailable(key: str, why: str) -> Finding:
 
 def _coverage_warnings(versions: Sequence[ListVersion]) -> list[str]:
     return [
-        f"{v.name} is incomplete: {v.note or 'it lacks part of the official list'}. An 'allow' "
-        "is only as good as the list; refresh it from the official source (flg lists update)."
+        f"{v.name} is incomplete ({v.note or 'it lacks part of the official list'}): an 'allow' "
+        "is only as good as the list it was checked against."
         for v in versions
         if not v.complete
     ]

@@ -10,12 +10,18 @@ from forced_labour_guard.steps import step
 _WIDTH = 100
 
 
-def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent)
+def _wrap(text: str, indent: str, rest: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if rest is None else rest,
+    )
 
 
 def _finding(finding: Finding) -> list[str]:
-    lines = [f"  [{finding.code.value}] {finding.subject}"]
+    released = f"  (released by override {finding.released_by})" if finding.released_by else ""
+    lines = [f"  [{finding.code.value}] {finding.subject}{released}"]
     lines.append(_wrap(finding.detail, "      "))
     if finding.score is not None:
         lines.append(f"      Match score: {finding.score:.2f}")
@@ -52,18 +58,12 @@ def render_decision(decision: Decision) -> str:
             out.extend(_finding(finding))
     out.append("")
     out.append("Why:")
-    out.extend(
-        _wrap(reason, "  - ").replace(
-            "\n  - ",
-            "\n    ",
-        )
-        for reason in decision.reasons
-    )
+    out.extend(_wrap(reason, "  - ", "    ") for reason in decision.reasons)
     if decision.steps:
         out.append("")
         out.append("Call-to-Action steps: " + ", ".join(decision.steps))
     if decision.warnings:
         out.append("")
         out.append("Warnings:")
-        out.extend(_wrap(w, "  ! ") for w in decision.warnings)
+        out.extend(_wrap(w, "  ! ", "    ") for w in decision.warnings)
     return "\n".join(out)

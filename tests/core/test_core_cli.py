@@ -218,3 +218,29 @@ def test_the_malformed_example_from_stdin_in_a_real_process() -> None:
     assert proc.stdout == b""
     assert b"supplier.country" in proc.stderr
     assert b"Traceback" not in proc.stderr
+
+
+def test_human_output_marks_released_findings_and_wraps_warnings() -> None:
+    import datetime as dt
+
+    from forced_labour_guard.cli.render import render_decision
+    from forced_labour_guard.model import Action, Decision, Finding, FindingCode
+
+    released = Finding(
+        code=FindingCode.A1,
+        subject="supplier",
+        detail="In Urumqi.",
+        steps=["B1"],
+        released_by="OVR-7",
+    )
+    text = render_decision(
+        Decision(
+            action=Action.ALLOW,
+            findings=[released],
+            reasons=["Released by override OVR-7."],
+            screened_at=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+            warnings=["w " * 80],
+        )
+    )
+    assert "[A1] supplier  (released by override OVR-7)" in text
+    assert "\n  ! w w" in text and "\n    w w" in text
