@@ -7,13 +7,14 @@ can fix the payload without reading a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, BinaryIO, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -126,43 +127,87 @@ def load_record(model: type[ModelT], path: str) -> ModelT:
 def iter_records(model: type[ModelT], path: str) -> Iterator[tuple[str, ModelT | InputError]]:
     """Records of a JSON lines or CSV file, each with its location; bad rows yield their error.
 
-    Batch screening must not lose a record: a row that cannot be read is reported in place, and
-    the rest go on. CSV columns are the model's top-level fields; list and object fields hold JSON.
+    The file is streamed, so a batch of any size screens in constant memory. Batch screening must
+    not lose a record: a row that cannot be read is reported in place, and the rest go on. CSV
+    columns are the model's top-level fields; list and object fields hold JSON.
     """
     source = "<stdin>" if path == "-" else path
-    text = read_text(path)
-    if path.lower().endswith(".csv"):
-        yield from _iter_csv(model, text, source)
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    with contextlib.ExitStack() as stack:
+        try:
+            handle = sys.stdin.buffer if path == "-" else stack.enter_context(Path(path).open("rb"))
+        except OSError as error:
+            raise InputError(f"cannot read file ({error.strerror})", source=source) from None
+        try:
+            if path.lower().endswith(".csv"):
+                yield from _iter_csv(model, handle, source)
+            else:
+                yield from _iter_json_lines(model, handle, source)
+        except OSError as error:
+            raise InputError(f"reading failed part-way ({error.strerror})", source=source) from None
+
+
+def count_records(path: str) -> int | None:
+    """Non-blank lines of a file (a CSV's header included), for a progress bar; None for stdin."""
+    if path == "-":
+        return None
+    try:
+        with Path(path).open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return None
+
+
+def _iter_json_lines(
+    model: type[ModelT], handle: BinaryIO, source: str
+) -> Iterator[tuple[str, ModelT | InputError]]:
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
             continue
         where = f"{source} line {number}"
         try:
+            if len(raw) > MAX_BYTES:
+                raise InputError(f"longer than {MAX_BYTES // (1024 * 1024)} MiB", source=where)
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise InputError(f"not UTF-8 text (byte {error.start})", source=where) from None
             yield where, validate(model, parse_json(line, source=where), source=where)
         except InputError as error:
             yield where, error
 
 
 def _iter_csv(
-    model: type[ModelT], text: str, source: str
+    model: type[ModelT], handle: BinaryIO, source: str
 ) -> Iterator[tuple[str, ModelT | InputError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise InputError("empty CSV: expected a header row", source=source)
-    for number, row in enumerate(reader, start=2):
-        where = f"{source} row {number}"
-        try:
-            data = {
-                key: _csv_value(key, value, where)
-                for key, value in row.items()
-                if key and value not in (None, "")
-            }
-            if None in row:
-                raise InputError("more values than header columns", source=where)
-            yield where, validate(model, data, source=where)
-        except InputError as error:
-            yield where, error
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    number = 1
+    try:
+        reader = csv.DictReader(text)
+        if not reader.fieldnames:
+            raise InputError("empty CSV: expected a header row", source=source)
+        for number, row in enumerate(reader, start=2):
+            where = f"{source} row {number}"
+            try:
+                if None in row:
+                    raise InputError("more values than header columns", source=where)
+                data = {
+                    key: _csv_value(key, value, where)
+                    for key, value in row.items()
+                    if key and value not in (None, "")
+                }
+                yield where, validate(model, data, source=where)
+            except InputError as error:
+                yield where, error
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 text in the block read after row {number} (byte {error.start} of it); "
+            "no row from there on was screened",
+            source=source,
+        ) from None
+    except csv.Error as error:
+        raise InputError(f"not valid CSV after row {number} ({error})", source=source) from None
+    finally:
+        text.detach()
 
 
 def _csv_value(key: str, value: str, where: str) -> Any:

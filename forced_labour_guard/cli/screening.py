@@ -12,7 +12,7 @@ from forced_labour_guard.cli.common import add_guard_options, build_guard, fails
 from forced_labour_guard.cli.render import render_decision
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.model import Decision, PurchaseOrder, Supplier
-from forced_labour_guard.records import iter_records, load_record
+from forced_labour_guard.records import count_records, iter_records, load_record
 
 
 def register(subparsers: Any) -> None:
@@ -65,17 +65,20 @@ def _screen_supplier(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A one-line progress bar on stderr; silent when stderr is not a terminal until the summary."""
+    """A one-line progress bar on stderr, only when stderr is a terminal; the summary always."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total = max(total, 1)
+    def __init__(self, total: int | None, enabled: bool) -> None:
+        self.total = total
         self.enabled = enabled and sys.stderr.isatty()
 
     def update(self, done: int) -> None:
         if not self.enabled:
             return
-        filled = int(30 * done / self.total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total}")
+        if self.total:
+            filled = min(30, int(30 * done / self.total))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/~{self.total}")
+        else:
+            sys.stderr.write(f"\r{done} screened")
         sys.stderr.flush()
 
     def finish(self) -> None:
@@ -85,24 +88,27 @@ class _Progress:
 
 def _screen_suppliers(args: argparse.Namespace) -> int:
     guard = build_guard(args)
-    rows = list(iter_records(Supplier, args.file))
-    progress = _Progress(len(rows), enabled=not args.quiet)
+    show = not args.quiet and sys.stderr.isatty()
+    progress = _Progress(count_records(args.file) if show else None, enabled=show)
     counts: Counter[str] = Counter()
     worst_fails = False
-    for done, (where, record) in enumerate(rows, start=1):
-        if isinstance(record, InputError):
-            counts["unreadable"] += 1
-            print(json.dumps({"source": where, "error": str(record), "action": None}))
-        else:
-            decision = guard.screen_supplier(record)
-            counts[decision.action.value] += 1
-            worst_fails = worst_fails or fails(decision.action, args.fail_on)
-            line = json.loads(decision.model_dump_json())
-            print(json.dumps({"source": where, **line}, ensure_ascii=False))
-        progress.update(done)
-    progress.finish()
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("block", "warn", "allow", "unreadable"))
-    print(f"flg: screened {len(rows)} record(s): {summary}", file=sys.stderr)
+    done = 0
+    try:
+        for done, (where, record) in enumerate(iter_records(Supplier, args.file), start=1):
+            if isinstance(record, InputError):
+                counts["unreadable"] += 1
+                print(json.dumps({"source": where, "error": str(record), "action": None}))
+            else:
+                decision = guard.screen_supplier(record)
+                counts[decision.action.value] += 1
+                worst_fails = worst_fails or fails(decision.action, args.fail_on)
+                line = json.loads(decision.model_dump_json())
+                print(json.dumps({"source": where, **line}, ensure_ascii=False))
+            progress.update(done)
+    finally:
+        progress.finish()
+        summary = ", ".join(f"{counts[k]} {k}" for k in ("block", "warn", "allow", "unreadable"))
+        print(f"flg: screened {done} record(s): {summary}", file=sys.stderr)
     if counts["unreadable"]:
         print(
             "flg: error: some records could not be read; they were not screened and must not "

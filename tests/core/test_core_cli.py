@@ -244,3 +244,28 @@ def test_human_output_marks_released_findings_and_wraps_warnings() -> None:
     )
     assert "[A1] supplier  (released by override OVR-7)" in text
     assert "\n  ! w w" in text and "\n    w w" in text
+
+
+def test_batch_streams_past_an_unreadable_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_bytes(
+        b'{"name": "A", "addresses": [{"city": "Urumqi"}]}\n\xff\xfe broken\n\n{"name": "B"}\n'
+    )
+    code, out, _ = run(capsys, "screen-suppliers", str(batch))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line.get("action") for line in lines] == ["block", None, "allow"]
+    assert "not UTF-8" in lines[1]["error"] and lines[2]["source"].endswith("line 4")
+    assert code == 2
+
+
+def test_batch_csv_that_is_not_utf8_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "batch.csv"
+    batch.write_bytes(b"name,country\nA,CN\nB,\xff\n")
+    code, out, err = run(capsys, "screen-suppliers", str(batch))
+    assert code == 2
+    assert '"action": "allow"' not in out
+    assert "not UTF-8" in err and "Traceback" not in err
