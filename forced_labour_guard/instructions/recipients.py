@@ -44,6 +44,7 @@ CSV_COLUMNS: Final = (
 )
 _TRUE: Final = {"true", "yes", "1", "y"}
 _FALSE: Final = {"false", "no", "0", "n", ""}
+_EXTRA_CELLS: Final = "\x00extra"  # csv.DictReader's key for cells beyond the header row
 
 
 def _path_of(error: ValidationError) -> tuple[str, str]:
@@ -62,7 +63,12 @@ def _validate(payload: Any, source: str) -> Recipient:
         raise InputError(message, path=path, source=source) from None
 
 
-def _csv_row(row: dict[str, str | None], source: str) -> dict[str, Any]:
+def _csv_row(row: dict[str, Any], source: str) -> dict[str, Any]:
+    if _EXTRA_CELLS in row:
+        raise InputError(
+            f"{len(row[_EXTRA_CELLS])} cell(s) more than the header row has columns",
+            source=source,
+        )
     extra = sorted(key for key in row if key not in CSV_COLUMNS)
     if extra:
         raise InputError(
@@ -115,7 +121,7 @@ def parse_recipients(text: str, *, name: str, fmt: str) -> list[Recipient]:
             raise InputError("expected a JSON array of recipients", source=name)
         recipients = [_validate(item, f"{name}[{n}]") for n, item in enumerate(items)]
     elif fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA_CELLS)
         if reader.fieldnames is None or "email" not in reader.fieldnames:
             raise InputError("CSV needs a header row with an 'email' column", source=name)
         for row in reader:

@@ -39,6 +39,7 @@ def test_csv_rows_become_recipients() -> None:
         ("email,name\nnot-an-address,A\n", "s.csv:2: email"),
         ("email,name\na@a.example,\n", "s.csv:2: supplier.name"),
         ("email,id,name\na@a.example,X,A\nb@b.example,X,B\n", "'X' appears more than once"),
+        ("email,name\na@a.example,A,B Ltd\n", "s.csv:2: 1 cell(s) more than the header"),
     ],
 )
 def test_csv_errors_name_line_and_field(text: str, message: str) -> None:
