@@ -106,17 +106,26 @@ def entry_from_record(record: Mapping[str, Any], *, path: str, source: str) -> L
 
 
 def parse_custom_csv(text: str, *, source: str) -> list[ListEntry]:
-    """Entries of a CSV list (header row required)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or "name" not in reader.fieldnames:
-        raise InputError("the CSV header must have a 'name' column", source=source)
+    """Entries of a CSV list (header row required).
+
+    The reader is strict: a quote left open would otherwise swallow every row after it into one
+    cell, and the entities on those rows would silently not be screened."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     entries = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            raise InputError("more cells than header columns", path=f"row {number}", source=source)
-        if not any((value or "").strip() for value in row.values()):
-            continue
-        entries.append(entry_from_record(row, path=f"row {number}", source=source))
+    try:
+        if reader.fieldnames is None or "name" not in reader.fieldnames:
+            raise InputError("the CSV header must have a 'name' column", source=source)
+        for number, row in enumerate(reader, start=2):
+            where = f"row {number}"
+            if None in row:
+                raise InputError("more cells than header columns", path=where, source=source)
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            entries.append(entry_from_record(row, path=where, source=source))
+    except csv.Error as error:
+        raise InputError(
+            f"not a readable CSV ({error})", path=f"line {reader.reader.line_num}", source=source
+        ) from None
     return entries
 
 
@@ -135,6 +144,8 @@ def parse_custom_json(text: str, *, source: str) -> tuple[dict[str, Any], list[L
         unknown = sorted(set(meta) - {"name", "as_of", "source", "note"})
         if unknown:
             raise InputError(f"unknown key(s) {', '.join(unknown)}", source=source)
+        for key in ("name", "source", "note"):
+            meta[key] = _text(meta.get(key), path=key, source=source)
         records = document["entries"]
     else:
         raise InputError("expected a list of entries or an object with 'entries'", source=source)

@@ -162,6 +162,23 @@ def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
     assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
 
 
+def test_a_malformed_company_csv_fails_closed(tmp_path: Path) -> None:
+    broken = tmp_path / "ours.csv"
+    broken.write_text('name,country\n"Acme Co,CN\nXinjiang Zhongtai Chemical,CN\n')
+    setup = build_list_setup(
+        today=dt.date(2026, 9, 1), lists_dir=tmp_path, extra=[str(broken)], use_environment=False
+    )
+    assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List"]
+    [problem] = setup.problems
+    assert "ours.csv could not be loaded" in problem and "not a readable CSV" in problem
+    guard = Guard.default(
+        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
+    )
+    decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
+    assert decision.action == Action.BLOCK
+    assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
+
+
 def test_lists_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLG_LISTS", str(DATA / "company_list.csv"))
     setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path)

@@ -112,6 +112,15 @@ def test_several_lists_each_name_the_list_that_hit() -> None:
             "line 2",
         ),
         ("g.csv", "name\n", "no entries"),
+        # A quote left open would swallow the rows after it into one name: refused, not guessed.
+        ("h.csv", 'name,country\n"Acme Co,CN\nXinjiang Zhongtai Chemical,CN\n', "line 3"),
+        ("i.csv", "name\n" + "a" * 200_000 + "\n", "not a readable CSV"),
+        (
+            "j.json",
+            '{"name": "ours", "note": {"x": 1}, "entries": [{"name": "A"}]}',
+            "note: must be text",
+        ),
+        ("k.json", '{"name": ["ours"], "entries": [{"name": "A"}]}', "name: must be text"),
     ],
 )
 def test_bad_list_files_say_where(tmp_path: Path, name: str, content: str, message: str) -> None:
