@@ -202,7 +202,11 @@ def load_templates(language: str, directory: Path | None = None) -> TemplateSet:
             entry = folder.joinpath(file_name)
             if not entry.is_file():
                 raise InputError("template file missing", source=source)
-            templates[file_name] = _check(Template(entry.read_text(encoding="utf-8")), source)
+            try:
+                text = entry.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InputError("template file is not UTF-8 text", source=source) from None
+            templates[file_name] = _check(Template(text), source)
     return TemplateSet(manifest=manifest, templates=templates, source=f"{origin}/{name}")
 
 

@@ -226,6 +226,9 @@ def test_company_templates_are_checked(tmp_path: Path) -> None:
     (folder / "letter.txt").write_text("Costs $5\n")
     with pytest.raises(InputError, match=r"\$\$"):
         load_templates("en", tmp_path / "custom")
+    (folder / "letter.txt").write_bytes("Grüße an $greeting\n".encode("latin-1"))
+    with pytest.raises(InputError, match=r"letter\.txt: template file is not UTF-8 text"):
+        load_templates("en", tmp_path / "custom")
     (folder / "letter.txt").unlink()
     with pytest.raises(InputError, match="template file missing"):
         load_templates("en", tmp_path / "custom")
