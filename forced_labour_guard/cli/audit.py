@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
-from forced_labour_guard.store import Store, VerifyReport, open_store, verify_rows
+from forced_labour_guard.store import Row, Store, VerifyReport, open_store, verify_rows
 from forced_labour_guard.store.audited import AuditedGuard
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
 from forced_labour_guard.store.records import Override, OverrideRequest
@@ -164,8 +164,13 @@ def _date_arg(text: str) -> dt.date:
 
 def _verify(args: argparse.Namespace) -> int:
     if args.file:
-        report = _verify_file(Path(args.file))
-        head_found = args.expect_head is None or _file_has(Path(args.file), args.expect_head)
+        rows = _read_export(Path(args.file))
+        report = verify_rows(
+            rows, first_seq=rows[0].seq, first_prev_hash=rows[0].prev_hash, gaps_allowed=True
+        )
+        head_found = args.expect_head is None or any(
+            row.entry_hash == args.expect_head for row in rows
+        )
     else:
         store = _open(args)
         try:
@@ -191,22 +196,18 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _verify_file(path: Path) -> VerifyReport:
+def _read_export(path: Path) -> list[Row]:
+    """Every entry of a JSON-lines export, read once for both the chain and the kept head."""
     try:
         with path.open(encoding="utf-8") as lines:
             rows = list(read_jsonl(lines, source=str(path)))
     except OSError as error:
         raise InputError(f"cannot read ({error.strerror})", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=str(path)) from None
     if not rows:
         raise InputError("the export holds no entries", source=str(path))
-    return verify_rows(
-        rows, first_seq=rows[0].seq, first_prev_hash=rows[0].prev_hash, gaps_allowed=True
-    )
-
-
-def _file_has(path: Path, head: str) -> bool:
-    with path.open(encoding="utf-8") as lines:
-        return any(row.entry_hash == head for row in read_jsonl(lines, source=str(path)))
+    return rows
 
 
 def _verify_text(report: VerifyReport, problems: list[str]) -> str:

@@ -13,10 +13,13 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, Final
 
+from pydantic import TypeAdapter, ValidationError
+
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.store.chain import Row
 
 _FIELDS: Final = Row._fields
+_ROW: Final = TypeAdapter(Row)
 _READOUTS: Final = ("subject", "finding_codes", "released_codes", "override_id", "list_versions")
 
 
@@ -66,14 +69,27 @@ def _readouts(row: Row) -> list[str]:
 
 
 def read_jsonl(lines: Iterable[str], *, source: str = "export") -> Iterator[Row]:
-    """Rows back from a JSON-lines export; a malformed line is an InputError naming its number."""
+    """Rows back from a JSON-lines export; a malformed line is an InputError naming its number.
+
+    Each field must have its stored type (``seq`` a number, the rest text or null where the chain
+    allows it): hashing a number where text was written would be a crash, not a verdict."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            yield Row(**{name: data[name] for name in _FIELDS})
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            if not isinstance(data, dict):
+                raise ValueError("expected a JSON object")
+            yield _ROW.validate_python(
+                {name: data[name] for name in _FIELDS if name in data}, strict=True
+            )
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise InputError(
+                f"not an audit export entry ({where}: {first['msg']})", source=f"{source}:{number}"
+            ) from None
+        except ValueError as error:
             raise InputError(
                 f"not an audit export entry ({error})", source=f"{source}:{number}"
             ) from None

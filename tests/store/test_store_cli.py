@@ -346,3 +346,36 @@ def test_audit_export_filters_and_formats(
     export.write_text(tampered)
     code, out, _ = run(capsys, "audit", "verify", "--file", str(export))
     assert code == 1 and "CHAIN BROKEN at entry 1" in out
+
+
+def test_audit_verify_file_with_bad_content_is_an_input_error(
+    tmp_path: Path, po_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "audit.db")
+    run(capsys, "check-po", str(po_file), "--store", store)
+    export = tmp_path / "export.jsonl"
+    run(capsys, "audit", "export", "--store", store, "-o", str(export))
+    entry = json.loads(export.read_text(encoding="utf-8"))
+    cases = {
+        "wrong-type.jsonl": json.dumps({**entry, "content": 5}).encode(),
+        "seq-as-text.jsonl": json.dumps({**entry, "seq": "1"}).encode(),
+        "not-an-object.jsonl": b"[1, 2]\n",
+        "latin-1.jsonl": "Lieferant Müller\n".encode("latin-1"),
+    }
+    expected = {
+        "wrong-type.jsonl": "wrong-type.jsonl:1: not an audit export entry (content: ",
+        "seq-as-text.jsonl": "seq-as-text.jsonl:1: not an audit export entry (seq: ",
+        "not-an-object.jsonl": "not-an-object.jsonl:1: not an audit export entry (expected",
+        "latin-1.jsonl": "latin-1.jsonl: not UTF-8 text",
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        for extra in ([], ["--expect-head", entry["entry_hash"]]):
+            code, out, err = run(capsys, "audit", "verify", "--file", str(path), *extra)
+            assert code == 2 and out == ""
+            assert expected[name] in err and "internal error" not in err
+    code, out, _ = run(
+        capsys, "audit", "verify", "--file", str(export), "--expect-head", entry["entry_hash"]
+    )
+    assert code == 0 and "chain intact: 1 entries" in out
