@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from forced_labour_guard.matching import normalize_name
 DEFAULT_MAX_SHRINK = 0.20
 DEFAULT_TIMEOUT = (10.0, 60.0)
 USER_AGENT = "forced_labour_guard list refresh (+https://pypi.org/project/forced_labour_guard/)"
+_LIST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 class UpdateRefused(FlgError):
@@ -57,9 +59,20 @@ class ListSource:
     """Where a list comes from and how to read it."""
 
     name: str
+    """Also the file name in the lists folder, hence letters, digits, '-' and '_' only."""
     url: str
     format: ListFormat
     max_shrink: float = DEFAULT_MAX_SHRINK
+
+    def __post_init__(self) -> None:
+        # A name such as '../x', 'a/b', '.x' or 'x.prev' would be stored where the screening
+        # commands never look (or outside the folder): the list would silently not be screened.
+        if not _LIST_NAME.fullmatch(self.name):
+            raise InputError(
+                f"{self.name!r} cannot name a stored list; use letters, digits, '-' and '_' "
+                "(it becomes the file name in the lists folder)",
+                path="name",
+            )
 
 
 UFLPA_SOURCE = ListSource(name="uflpa", url=DHS_URL, format="dhs-html")

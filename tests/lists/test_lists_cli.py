@@ -232,3 +232,15 @@ def test_a_company_list_refreshed_over_http_is_screened_too(
     assert main(["lists", "status", "--lists-dir", str(lists), "--json"]) == 0
     names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
     assert names == ["UFLPA Entity List", "acme"]
+
+
+@pytest.mark.parametrize("name", ["../evil", "a/b", ".hidden", "ours.prev", ""])
+def test_a_list_name_that_cannot_be_a_stored_file_is_refused(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lists = tmp_path / "lists"
+    argv = ["lists", "update", "--name", name, "--format", "csv", "--lists-dir", str(lists)]
+    assert main([*argv, "--url", "http://127.0.0.1:1/list.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("flg: error: name: ") and "cannot name a stored list" in err
+    assert list(tmp_path.rglob("*.json")) == []
