@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,12 @@ from forced_labour_guard.lists.refresh import (
     UFLPA_SOURCE,
     ListSource,
     default_lists_dir,
+    snapshot_path,
     update_list,
 )
 from forced_labour_guard.lists.setup import (
-    LISTS_ENV,
     UFLPA_SNAPSHOT_NAME,
-    stored_list_paths,
+    configured_list_paths,
     uflpa_watchlist,
 )
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, ListStatus, status_of
@@ -99,15 +98,14 @@ def _status(args: argparse.Namespace) -> int:
     directory = _lists_dir(args)
     rows = []
     uflpa = uflpa_watchlist(directory)
+    bundled = uflpa is load_bundled_uflpa()
     location = (
-        str(directory / f"{UFLPA_SNAPSHOT_NAME}.json")
-        if uflpa is not load_bundled_uflpa()
-        else "bundled with the package (forced_labour_guard/data/uflpa_entity_list.json)"
+        "bundled with the package (forced_labour_guard/data/uflpa_entity_list.json)"
+        if bundled
+        else str(snapshot_path(directory, UFLPA_SNAPSHOT_NAME))
     )
     rows.append(status_of(uflpa, location=location, max_age_days=args.max_age, today=today))
-    extra = [str(p) for p in stored_list_paths(directory)] + list(args.lists)
-    extra += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
-    for path in extra:
+    for path in configured_list_paths(directory, args.lists):
         watchlist = load_list_file(path)
         rows.append(status_of(watchlist, location=path, max_age_days=args.max_age, today=today))
     for row in rows:
@@ -118,7 +116,7 @@ def _status(args: argparse.Namespace) -> int:
             print(json.dumps(record, ensure_ascii=False))
         else:
             print(_status_line(row))
-    if uflpa is load_bundled_uflpa() and not args.json:
+    if bundled and not args.json:
         print(
             "The bundled UFLPA snapshot is partial and compiled from secondary sources; run "
             "'flg lists update' to fetch the official list before relying on it."

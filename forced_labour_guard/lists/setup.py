@@ -94,6 +94,18 @@ def stored_list_paths(directory: Path) -> list[Path]:
     )
 
 
+def configured_list_paths(
+    lists_dir: Path | None = None, extra: Sequence[str] = (), *, use_environment: bool = True
+) -> list[str]:
+    """The list files to screen besides UFLPA: those refreshed into ``lists_dir``, then ``extra``
+    (the --list options), then $FLG_LISTS; screening and ``flg lists status`` read the same set."""
+    paths = [str(path) for path in stored_list_paths(lists_dir or default_lists_dir())]
+    paths += list(extra)
+    if use_environment:
+        paths += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
+    return paths
+
+
 def build_list_setup(
     *,
     today: dt.date,
@@ -108,11 +120,7 @@ def build_list_setup(
         setup.watchlists.append(uflpa_watchlist(lists_dir))
     except InputError as error:
         setup.problems.append(f"The UFLPA Entity List could not be loaded: {error}")
-    paths = [str(path) for path in stored_list_paths(lists_dir or default_lists_dir())]
-    paths += list(extra)
-    if use_environment:
-        paths += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
-    for path in paths:
+    for path in configured_list_paths(lists_dir, extra, use_environment=use_environment):
         try:
             setup.watchlists.append(load_list_file(path))
         except InputError as error:
