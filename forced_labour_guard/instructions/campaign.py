@@ -342,22 +342,21 @@ def acknowledge(
     reviewer: str = "",
     review_note: str = "",
 ) -> Acknowledgement:
-    """Record a supplier's answer and, if the reviewer already decided, the review with it."""
-    ack = store.add_acknowledgement(
+    """Record a supplier's answer and, if the reviewer already decided, the review with it.
+
+    Both go in one transaction: a review the store refuses (accepted without proof, no reviewer)
+    leaves no answer behind, so correcting the command and running it again records it once."""
+    return store.add_acknowledgement(
         reference,
         received_on=received_on,
         proofs=proofs,
         signed_by=signed_by,
         note=note,
         recorded_by=recorded_by,
+        review=review or Review.PENDING,
+        reviewer=reviewer,
+        review_note=review_note,
     )
-    if review is not None and review is not Review.PENDING:
-        ack = store.review(
-            ack.id, accepted=review is Review.ACCEPTED, reviewer=reviewer, note=review_note
-        )
-        if review is Review.ACCEPTED:
-            store.clear_overdue(reference)
-    return ack
 
 
 def review_latest(
@@ -370,7 +369,4 @@ def review_latest(
     pending = [a for a in instruction.acknowledgements if a.review is Review.PENDING]
     if not pending:
         raise InputError(f"{reference} has no acknowledgement awaiting review")
-    ack = store.review(pending[-1].id, accepted=accepted, reviewer=reviewer, note=note)
-    if accepted:
-        store.clear_overdue(reference)
-    return ack
+    return store.review(pending[-1].id, accepted=accepted, reviewer=reviewer, note=note)

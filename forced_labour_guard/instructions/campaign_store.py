@@ -303,13 +303,6 @@ class CampaignStore:
             )
             self._event(reference, "overdue", detail=f"noticed on {on}")
 
-    def clear_overdue(self, reference: str) -> None:
-        with self._db:
-            self._db.execute(
-                "UPDATE campaign_instructions SET overdue_marked_on = NULL WHERE reference = ?",
-                (reference,),
-            )
-
     # -- acknowledgements and proof -----------------------------------------------------------
 
     def add_acknowledgement(
@@ -321,8 +314,14 @@ class CampaignStore:
         signed_by: str = "",
         note: str = "",
         recorded_by: str = "",
+        review: Review = Review.PENDING,
+        reviewer: str = "",
+        review_note: str = "",
     ) -> Acknowledgement:
-        """Record a supplier's answer and keep each proof document by its SHA-256."""
+        """Record a supplier's answer and keep each proof document by its SHA-256.
+
+        A ``review`` the reviewer already decided is recorded in the same transaction, so one the
+        store refuses (no proof to accept, no reviewer named) leaves no half-recorded answer."""
         if self.get(reference) is None:
             raise InputError(f"no instruction with reference {reference!r}", source=self.path)
         for proof in proofs:
@@ -354,6 +353,10 @@ class CampaignStore:
                 )
             names = ", ".join(f"{p.file_name} ({p.kind.value})" for p in proofs) or "no proof"
             self._event(reference, "acknowledged", recorded_by, f"ack {ack_id}: {names}")
+            if review is not Review.PENDING:
+                self._decide(
+                    ack_id, accepted=review is Review.ACCEPTED, reviewer=reviewer, note=review_note
+                )
         return self._acknowledgement(ack_id)
 
     def review(
@@ -361,6 +364,13 @@ class CampaignStore:
     ) -> Acknowledgement:
         """Accept or reject an acknowledgement's proof. A decision, once taken, is not changed:
         the supplier sends a new acknowledgement instead, so the history stays readable."""
+        with self._db:
+            self._decide(ack_id, accepted=accepted, reviewer=reviewer, note=note)
+        return self._acknowledgement(ack_id)
+
+    def _decide(self, ack_id: int, *, accepted: bool, reviewer: str, note: str) -> None:
+        """Record a review inside the caller's transaction; every check comes before any write.
+        Accepted proof also lifts the instruction's overdue mark (it is no longer overdue)."""
         if not reviewer.strip():
             raise InputError("a review needs the reviewer's name", path="reviewer")
         current = self._acknowledgement(ack_id)
@@ -377,14 +387,17 @@ class CampaignStore:
                 source=self.path,
             )
         verdict = Review.ACCEPTED if accepted else Review.REJECTED
-        with self._db:
+        self._db.execute(
+            "UPDATE campaign_acknowledgements SET review = ?, reviewed_by = ?, "
+            "reviewed_at = ?, review_note = ? WHERE id = ?",
+            (verdict.value, reviewer.strip(), self._now(), note, ack_id),
+        )
+        self._event(current.reference, f"proof_{verdict.value}", reviewer.strip(), note)
+        if accepted:
             self._db.execute(
-                "UPDATE campaign_acknowledgements SET review = ?, reviewed_by = ?, "
-                "reviewed_at = ?, review_note = ? WHERE id = ?",
-                (verdict.value, reviewer.strip(), self._now(), note, ack_id),
+                "UPDATE campaign_instructions SET overdue_marked_on = NULL WHERE reference = ?",
+                (current.reference,),
             )
-            self._event(current.reference, f"proof_{verdict.value}", reviewer.strip(), note)
-        return self._acknowledgement(ack_id)
 
     def document(self, sha256: str) -> bytes:
         row = self._db.execute(

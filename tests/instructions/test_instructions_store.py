@@ -11,7 +11,7 @@ import pytest
 from instructions_helpers import TODAY, recipient
 
 from forced_labour_guard.errors import InputError
-from forced_labour_guard.instructions.campaign import Campaign, review_latest
+from forced_labour_guard.instructions.campaign import Campaign, acknowledge, review_latest
 from forced_labour_guard.instructions.campaign_store import (
     SCHEMA_VERSION,
     CampaignStore,
@@ -111,6 +111,36 @@ def test_review_rules(tmp_path: Path, store: CampaignStore, company: Company) ->
         review_latest(store, reference, accepted=True, reviewer="officer")
     with pytest.raises(InputError, match="no instruction with reference"):
         store.add_acknowledgement("FLG-B4-0000000000", received_on=TODAY)
+
+
+def test_a_refused_review_leaves_no_answer_behind(
+    tmp_path: Path, store: CampaignStore, company: Company
+) -> None:
+    [reference] = issued(store, company, tmp_path)
+    with pytest.raises(InputError, match="no proof document"):
+        acknowledge(store, reference, received_on=TODAY, review=Review.ACCEPTED, reviewer="officer")
+    with pytest.raises(InputError, match="reviewer"):
+        acknowledge(
+            store,
+            reference,
+            received_on=TODAY,
+            proofs=[ProofFile("attestation.pdf", b"%PDF signed")],
+            review=Review.REJECTED,
+        )
+    assert store.get(reference).acknowledgements == []  # type: ignore[union-attr]
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM campaign_documents").fetchone()[0] == 0
+    assert [e.kind for e in store.events(reference)] == ["recorded", "issued"]
+    accepted = acknowledge(
+        store,
+        reference,
+        received_on=TODAY,
+        proofs=[ProofFile("attestation.pdf", b"%PDF signed")],
+        review=Review.ACCEPTED,
+        reviewer="officer",
+    )
+    assert accepted.id == store.get(reference).acknowledgements[0].id  # type: ignore[union-attr]
+    assert accepted.review is Review.ACCEPTED and accepted.reviewed_by == "officer"
 
 
 def test_oversized_proof_is_refused(
