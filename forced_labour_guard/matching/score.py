@@ -133,6 +133,26 @@ def _joins(
     return found
 
 
+def _join_words(
+    one: NameForm, matched_one: set[int], other: NameForm, matched_other: set[int]
+) -> list[tuple[int, int, float, float]]:
+    """Unmatched words of ``one`` that are 2-3 adjacent unmatched words of ``other`` joined, each
+    as (word in ``one``, first word of the run in ``other``, numerator gain, surplus weight).
+
+    The run counts once, at its heaviest word; the rest of its weight (the surplus) leaves the
+    denominator. Marks the words as matched in ``matched_one`` and ``matched_other``."""
+    free_one = [i for i in range(len(one.tokens)) if i not in matched_one]
+    free_other = [k for k in range(len(other.tokens)) if k not in matched_other]
+    found = []
+    for i, run in _joins(one.tokens, free_one, other.tokens, free_other):
+        matched_one.add(i)
+        matched_other.update(run)
+        weights = [_weight(other.tokens[k], other) for k in run]
+        gain = _weight(one.tokens[i], one) + max(weights)
+        found.append((i, run[0], gain, sum(weights) - max(weights)))
+    return found
+
+
 def compare(query: NameForm, entry: NameForm) -> Comparison:
     """Score the supplier's name ``query`` against the listed name ``entry`` (pure)."""
     if not query.tokens or not entry.tokens:
@@ -152,26 +172,16 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
         )
 
     # Words written apart on one side and together on the other ("Zhong Tai", "Zhongtai") count
-    # as one word on both sides.
+    # as one word on both sides: first a supplier word against listed words, then the reverse.
     joined_surplus = 0.0
-    free_q = [i for i in range(len(query.tokens)) if i not in matched_q]
-    free_e = [j for j in range(len(entry.tokens)) if j not in matched_e]
-    for i, run in _joins(query.tokens, free_q, entry.tokens, free_e):
-        matched_q.add(i)
-        matched_e.update(run)
-        weights_e = [_weight(entry.tokens[j], entry) for j in run]
-        numerator += _weight(query.tokens[i], query) + max(weights_e)
-        joined_surplus += sum(weights_e) - max(weights_e)
-        pairs.append((i, run[0], 1.0))
-    free_q = [i for i in range(len(query.tokens)) if i not in matched_q]
-    free_e = [j for j in range(len(entry.tokens)) if j not in matched_e]
-    for j, run in _joins(entry.tokens, free_e, query.tokens, free_q):
-        matched_e.add(j)
-        matched_q.update(run)
-        weights_q = [_weight(query.tokens[i], query) for i in run]
-        numerator += max(weights_q) + _weight(entry.tokens[j], entry)
-        joined_surplus += sum(weights_q) - max(weights_q)
-        pairs.append((run[0], j, 1.0))
+    for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
+        numerator += gain
+        joined_surplus += surplus
+        pairs.append((i, j, 1.0))
+    for j, i, gain, surplus in _join_words(entry, matched_e, query, matched_q):
+        numerator += gain
+        joined_surplus += surplus
+        pairs.append((i, j, 1.0))
 
     telling = [j for j, t in enumerate(entry.tokens) if t.kind == entry.top]
     if not any(j in matched_e for j in telling):
