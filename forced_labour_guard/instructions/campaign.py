@@ -32,6 +32,7 @@ from forced_labour_guard.instructions.model import (
     Recipient,
     Review,
     Status,
+    email_address,
 )
 from forced_labour_guard.instructions.smtp import Deliverer, DeliveryError
 from forced_labour_guard.instructions.templates import (
@@ -73,6 +74,14 @@ def select_recipients(
     return [r for r in pool if r.active or include_inactive]
 
 
+def _sender(address: str) -> str:
+    """The envelope sender, checked once here rather than failing every letter at build time."""
+    try:
+        return email_address(address)
+    except ValueError as error:
+        raise InputError(str(error), path="from_address") from None
+
+
 class Campaign:
     """One named campaign in a store, sent on behalf of ``company``."""
 
@@ -97,7 +106,7 @@ class Campaign:
         self.company = company
         self.settings = settings or CampaignSettings()
         self.templates_dir = templates_dir
-        self.from_address = from_address or company.contact_email
+        self.from_address = _sender(from_address) if from_address else company.contact_email
         self.clock = clock
         self._templates: dict[str, TemplateSet] = {}
         # Fail early on a bad default language or template folder, before anything is sent.

@@ -22,7 +22,7 @@ def _one_line(value: str) -> str:
     return clean_inline(value)
 
 
-def _email_address(value: str) -> str:
+def email_address(value: str) -> str:
     """A bare addr-spec (``name@example.com``); display names and lists are not accepted here."""
     from email.headerregistry import Address  # local: only needed when validating
 
@@ -39,7 +39,7 @@ def _email_address(value: str) -> str:
 
 
 OneLine = Annotated[str, AfterValidator(_one_line)]
-EmailAddress = Annotated[str, AfterValidator(_email_address)]
+EmailAddress = Annotated[str, AfterValidator(email_address)]
 
 
 class _Record(BaseModel):

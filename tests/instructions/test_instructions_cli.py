@@ -219,6 +219,7 @@ def test_failed_sends_exit_1(files: Path, capsys: pytest.CaptureFixture[str]) ->
         (("--out", "x", "--response-days", "0"), "--response-days"),
         (("--out", "x", "--language", "fr"), "no templates for language 'fr'"),
         (("--out", "x", "--only", "V-NOPE"), "not in the suppliers file: V-NOPE"),
+        (("--out", "x", "--from", "compliance"), "from_address: 'compliance' is not an e-mail"),
     ],
 )
 def test_usage_errors_exit_2(
