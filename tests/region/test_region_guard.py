@@ -7,15 +7,9 @@ from typing import Any
 
 from forced_labour_guard import FindingCode, Guard, PurchaseOrder, Supplier
 from forced_labour_guard.region import GazetteerLocator
+from tests.region.region_uscc_check import with_check
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
-def with_check(body: str) -> str:
-    total = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
-    return body + ALPHABET[(31 - total % 31) % 31]
 
 
 def guard() -> Guard:

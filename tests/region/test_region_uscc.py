@@ -6,14 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forced_labour_guard.region import decode_uscc, default_locator
-
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
-def with_check(body: str) -> str:
-    total = sum(ALPHABET.index(ch) * w for ch, w in zip(body, WEIGHTS, strict=True))
-    return body + ALPHABET[(31 - total % 31) % 31]
+from tests.region.region_uscc_check import ALPHABET, with_check
 
 
 def test_the_standards_worked_example_is_valid() -> None:
