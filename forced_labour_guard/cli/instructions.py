@@ -258,15 +258,8 @@ def _remind(args: argparse.Namespace) -> int:
                 from_address=args.from_address,
             )
             if deliverer is None:
-                due = [
-                    i
-                    for i in campaign.instructions()
-                    if followup.reminder_due(i, today, campaign.settings.reminder_days_before)
-                ]
-                results += [
-                    SendResult(i.reference, i.supplier_key, i.email, "dry-run", "reminder due")
-                    for i in due
-                ]
+                due = campaign.reminders_due(today)
+                results += [SendResult.of(i, "dry-run", "reminder due") for i in due]
                 continue
             results += _run_delivery(deliverer, lambda d, c=campaign: c.remind(d, today=today))
             for instruction in campaign.mark_overdue(today=today):

@@ -56,6 +56,12 @@ class SendResult:
     outcome: Outcome
     detail: str = ""
 
+    @classmethod
+    def of(cls, instruction: Instruction, outcome: Outcome, detail: str = "") -> SendResult:
+        return cls(
+            instruction.reference, instruction.supplier_key, instruction.email, outcome, detail
+        )
+
 
 def select_recipients(
     recipients: Iterable[Recipient],
@@ -186,111 +192,79 @@ class Campaign:
 
         ``resend`` sends again to suppliers already instructed (same reference and deadline).
         """
-        dry_run = deliverer is None
         channel = "dry-run" if deliverer is None else deliverer.channel
-        if not dry_run:
+        if deliverer is not None:
             self.store.save_campaign(self.name, self.company, self.settings)
         results: list[SendResult] = []
         for recipient in recipients:
             draft = self._draft(recipient, today, channel)
             existing = self.store.get(draft.reference)
-            if existing is not None and existing.sent_at is not None and not resend:
-                results.append(
-                    SendResult(
-                        draft.reference,
-                        draft.supplier_key,
-                        existing.email,
-                        "skipped",
-                        f"already sent on {existing.issued_on.isoformat()}",
-                    )
-                )
-                continue
-            if existing is not None and existing.sent_at is not None:
-                instruction = existing
-            else:
-                instruction = draft
-            letter = self._letter(instruction, today)
-            # A resent letter needs its own Message-ID: mail systems drop a second message with
-            # an ID they have already seen.
-            suffix = "instruction" if instruction is draft else f"instruction-resent-{today:%Y%m%d}"
-            msgid = message_id(instruction.reference, suffix, self._domain())
-            try:
-                message = build_message(
-                    letter, self._envelope(instruction, msgid, None), attachment=letter
-                )
-            except ValueError as error:  # headers that would not read back as written
-                if deliverer is not None and (existing is None or existing.sent_at is None):
-                    self.store.add_instruction(instruction)
-                    self.store.record_failure(instruction.reference, str(error))
-                results.append(
-                    SendResult(
-                        instruction.reference,
-                        instruction.supplier_key,
-                        instruction.email,
-                        "failed",
-                        str(error),
-                    )
-                )
-                continue
-            if deliverer is None:
-                results.append(
-                    SendResult(
-                        instruction.reference,
-                        instruction.supplier_key,
-                        instruction.email,
-                        "dry-run",
-                        letter.subject,
-                    )
-                )
-                continue
             if existing is None or existing.sent_at is None:
-                self.store.add_instruction(
-                    instruction, recipient.supplier.model_dump_json(exclude_none=True)
-                )
-            try:
-                location = deliverer.deliver(message)
-            except DeliveryError as error:
-                self.store.record_failure(instruction.reference, str(error))
-                results.append(
-                    SendResult(
-                        instruction.reference,
-                        instruction.supplier_key,
-                        instruction.email,
-                        "failed",
-                        str(error),
-                    )
-                )
-                continue
-            self.store.mark_sent(
-                instruction.reference,
-                issued_on=instruction.issued_on,
-                deadline=instruction.deadline,
-                channel=channel,
-                message_id=msgid,
-                location=location,
-            )
-            results.append(
-                SendResult(
-                    instruction.reference,
-                    instruction.supplier_key,
-                    instruction.email,
-                    "sent",
-                    location,
-                )
-            )
+                supplier = recipient.supplier.model_dump_json(exclude_none=True)
+                results.append(self._send(draft, deliverer, today, supplier=supplier))
+            elif resend:
+                results.append(self._send(existing, deliverer, today, supplier=None))
+            else:
+                detail = f"already sent on {existing.issued_on.isoformat()}"
+                results.append(SendResult.of(existing, "skipped", detail))
         return results
+
+    def _send(
+        self,
+        instruction: Instruction,
+        deliverer: Deliverer | None,
+        today: dt.date,
+        *,
+        supplier: str | None,
+    ) -> SendResult:
+        """Send one instruction. ``supplier`` is the supplier record's JSON for a letter not sent
+        before (recorded as a draft first); None for a resend of one already on record."""
+        letter = self._letter(instruction, today)
+        # A resent letter needs its own Message-ID: mail systems drop a second message with
+        # an ID they have already seen.
+        suffix = "instruction" if supplier is not None else f"instruction-resent-{today:%Y%m%d}"
+        msgid = message_id(instruction.reference, suffix, self._domain())
+        if deliverer is not None and supplier is not None:
+            self.store.add_instruction(instruction, supplier)
+        try:
+            message = build_message(
+                letter, self._envelope(instruction, msgid, None), attachment=letter
+            )
+        except ValueError as error:  # headers that would not read back as written
+            if deliverer is not None:
+                self.store.record_failure(instruction.reference, str(error))
+            return SendResult.of(instruction, "failed", str(error))
+        if deliverer is None:
+            return SendResult.of(instruction, "dry-run", letter.subject)
+        try:
+            location = deliverer.deliver(message)
+        except DeliveryError as error:
+            self.store.record_failure(instruction.reference, str(error))
+            return SendResult.of(instruction, "failed", str(error))
+        self.store.mark_sent(
+            instruction.reference,
+            issued_on=instruction.issued_on,
+            deadline=instruction.deadline,
+            channel=deliverer.channel,
+            message_id=msgid,
+            location=location,
+        )
+        return SendResult.of(instruction, "sent", location)
 
     # -- follow-up ----------------------------------------------------------------------------
 
     def instructions(self) -> list[Instruction]:
         return self.store.instructions(campaign=self.name)
 
+    def reminders_due(self, today: dt.date) -> list[Instruction]:
+        """The instructions due a reminder today (see ``followup.reminder_due``)."""
+        days_before = self.settings.reminder_days_before
+        return [i for i in self.instructions() if followup.reminder_due(i, today, days_before)]
+
     def remind(self, deliverer: Deliverer, *, today: dt.date) -> list[SendResult]:
-        """Send a reminder to every supplier due one today (see ``followup.reminder_due``)."""
+        """Send a reminder to every supplier due one today."""
         results: list[SendResult] = []
-        for instruction in self.instructions():
-            if not followup.reminder_due(instruction, today, self.settings.reminder_days_before):
-                continue
+        for instruction in self.reminders_due(today):
             number = len(instruction.reminders) + 1
             templates = self.templates(instruction.language)
             reminder = render(templates, "reminder", self._context(instruction, today))
@@ -305,26 +279,10 @@ class Campaign:
                 location = deliverer.deliver(message)
             except (DeliveryError, ValueError) as error:
                 self.store.record_failure(instruction.reference, f"reminder: {error}")
-                results.append(
-                    SendResult(
-                        instruction.reference,
-                        instruction.supplier_key,
-                        instruction.email,
-                        "failed",
-                        str(error),
-                    )
-                )
+                results.append(SendResult.of(instruction, "failed", str(error)))
                 continue
             self.store.add_reminder(instruction.reference, sent_on=today, message_id=msgid)
-            results.append(
-                SendResult(
-                    instruction.reference,
-                    instruction.supplier_key,
-                    instruction.email,
-                    "sent",
-                    location,
-                )
-            )
+            results.append(SendResult.of(instruction, "sent", location))
         return results
 
     def mark_overdue(self, *, today: dt.date) -> list[Instruction]:
