@@ -8,19 +8,17 @@ list is a ``Snapshot``, so a later process can load it without parsing the sourc
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from forced_labour_guard.model import ListVersion
+from forced_labour_guard.region.uscc import clean_identifier
 
 SNAPSHOT_FORMAT = "flg-watchlist/1"
-_REGISTRATION_NOISE = re.compile(r"[\s\-./]")
 
-
-def normalize_registration(value: str) -> str:
-    """Registration numbers compare without spaces, dashes, dots or case ('9165 0100-...')."""
-    return _REGISTRATION_NOISE.sub("", value).upper()
+normalize_registration = clean_identifier
+"""Registration numbers compare without spaces, dashes, dots, slashes, case or full-width forms
+('９１６５ 0100-...'), exactly as the region locator reads a credit code."""
 
 
 class ListEntry(BaseModel):

@@ -19,6 +19,8 @@ a typo must not move a supplier into, or out of, the region.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,12 +69,13 @@ class UsccRules:
         )
 
 
+_IDENTIFIER_NOISE = re.compile(r"[\s\-./]")
+
+
 def clean_identifier(value: str) -> str:
-    """Upper case, without the spaces, hyphens and dots people type into codes."""
-    return "".join(ch for ch in value.upper() if ch not in " -.\u3000\t").translate(_FULL_WIDTH)
-
-
-_FULL_WIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF10, 0xFF5B)}
+    """Upper case, full-width forms folded (NFKC), without the spaces, hyphens, dots and slashes
+    people type into codes. Registration numbers on watchlists compare in this form too."""
+    return _IDENTIFIER_NOISE.sub("", unicodedata.normalize("NFKC", value)).upper()
 
 
 def check_character(body: str, alphabet: str, weights: Sequence[int]) -> str:

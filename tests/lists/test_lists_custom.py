@@ -37,6 +37,13 @@ def test_registration_number_overrides_the_name() -> None:
     assert match.reason == "Audit found labour transfer workers"
 
 
+def test_a_registration_number_typed_in_full_width_is_the_same_number() -> None:
+    watchlist = load_list_file(DATA / "company_list.csv")
+    typed = "".join(chr(ord(ch) + 0xFEE0) for ch in "91650100") + "\uff0dMA7XXXXX1A"
+    [match] = watchlist.match(Supplier(name="Unrelated Ltd", registration_id=typed), min_score=0.7)
+    assert (match.basis, match.score, match.entry_id) == ("registration_id", 1.0, "ACME-1")
+
+
 def test_a_different_registration_number_keeps_a_name_match_in_review() -> None:
     watchlist = load_list_file(DATA / "company_list.csv")
     supplier = Supplier(name="Example Cotton Trading Co.", registration_id="91110000ZZZZZZZZ9Z")

@@ -44,6 +44,8 @@ def test_spacing_case_and_full_width_are_tolerated() -> None:
     assert decode_uscc(f" {code[:6]}-{code[6:12]} {code[12:]}".lower()).valid
     full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in code)
     assert decode_uscc(full_width).is_xinjiang
+    # full-width separators as a Chinese input method types them
+    assert decode_uscc(f"{full_width[:6]}\uff0d{full_width[6:12]}\u3000{code[12:]}").is_xinjiang
 
 
 @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
