@@ -21,6 +21,7 @@ import os
 import sys
 import unicodedata
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from email import message_from_binary_file, policy
 from pathlib import Path
 from typing import Any
@@ -178,14 +179,10 @@ def _deliverer(args: argparse.Namespace) -> Deliverer | None:
     )
 
 
-def _run_delivery(deliverer: Deliverer | None, work: Any) -> list[SendResult]:
-    """Run ``work(deliverer)``, closing an SMTP connection afterwards."""
-    if isinstance(deliverer, SmtpDeliverer):
-        with deliverer:
-            results: list[SendResult] = work(deliverer)
-            return results
-    done: list[SendResult] = work(deliverer)
-    return done
+def _connection(deliverer: Deliverer | None) -> AbstractContextManager[object]:
+    """Around a whole command: an SMTP connection is opened on the first letter, kept for every
+    campaign the command sends, and closed with QUIT at the end; other deliverers hold nothing."""
+    return deliverer if isinstance(deliverer, SmtpDeliverer) else nullcontext()
 
 
 def _print_results(results: list[SendResult], as_json: bool) -> int:
@@ -224,7 +221,7 @@ def _issue(args: argparse.Namespace) -> int:
     path = _store_path(args, required=deliverer is not None)
     if path is None or (deliverer is None and not Path(path).exists()):
         path = ":memory:"  # a dry run creates nothing
-    with CampaignStore(path) as store:
+    with CampaignStore(path) as store, _connection(deliverer):
         campaign = Campaign(
             store,
             args.campaign,
@@ -233,11 +230,7 @@ def _issue(args: argparse.Namespace) -> int:
             templates_dir=templates,
             from_address=args.from_address,
         )
-        today = _today(args)
-        results = _run_delivery(
-            deliverer,
-            lambda d: campaign.issue(recipients, d, today=today, resend=args.resend),
-        )
+        results = campaign.issue(recipients, deliverer, today=_today(args), resend=args.resend)
     return _print_results(results, args.json)
 
 
@@ -247,7 +240,7 @@ def _issue(args: argparse.Namespace) -> int:
 def _remind(args: argparse.Namespace) -> int:
     deliverer = _deliverer(args)
     today = _today(args)
-    with _open_store(args) as store:
+    with _open_store(args) as store, _connection(deliverer):
         names = [args.campaign] if args.campaign else store.campaigns()
         results: list[SendResult] = []
         for name in names:
@@ -261,7 +254,7 @@ def _remind(args: argparse.Namespace) -> int:
                 due = campaign.reminders_due(today)
                 results += [SendResult.of(i, "dry-run", "reminder due") for i in due]
                 continue
-            results += _run_delivery(deliverer, lambda d, c=campaign: c.remind(d, today=today))
+            results += campaign.remind(deliverer, today=today)
             for instruction in campaign.mark_overdue(today=today):
                 print(
                     f"overdue  {instruction.reference}  {instruction.supplier_key}  deadline "
