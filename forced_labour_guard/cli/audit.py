@@ -172,14 +172,11 @@ def _verify(args: argparse.Namespace) -> int:
             row.entry_hash == args.expect_head for row in rows
         )
     else:
-        store = _open(args)
-        try:
+        with _open(args) as store:
             report = store.verify()
             head_found = args.expect_head is None or any(
                 row.entry_hash == args.expect_head for row in store.rows()
             )
-        finally:
-            store.close()
     problems = list(report.problems)
     if not head_found:
         problems.append(
@@ -226,8 +223,7 @@ def _verify_text(report: VerifyReport, problems: list[str]) -> str:
 def _export(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since is after --until")
-    store = _open(args)
-    try:
+    with _open(args) as store:
         rows = store.rows(since=args.since, until=args.until, supplier_id=args.supplier)
         write = write_csv if args.format == "csv" else write_jsonl
         if args.output:
@@ -238,8 +234,6 @@ def _export(args: argparse.Namespace) -> int:
                 raise InputError(f"cannot write ({error.strerror})", source=args.output) from None
         else:
             count = write(rows, sys.stdout)
-    finally:
-        store.close()
     print(f"flg: exported {count} audit entries", file=sys.stderr)
     return 0
 
@@ -262,11 +256,8 @@ def _override_add(args: argparse.Namespace) -> int:
         item = error.errors()[0]
         where = ".".join(str(part) for part in item["loc"])
         raise InputError(item["msg"].removeprefix("Value error, "), path=where or None) from None
-    store = _open(args, create=True)
-    try:
+    with _open(args, create=True) as store:
         override = store.add_override(request)
-    finally:
-        store.close()
     _print_override(override, args)
     if override.requires_second_approver and not args.json:
         print(
@@ -278,33 +269,24 @@ def _override_add(args: argparse.Namespace) -> int:
 
 
 def _override_approve(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
+    with _open(args) as store:
         override = store.approve_override(args.override_id, by=args.by, note=args.note)
-    finally:
-        store.close()
     _print_override(override, args)
     return 0
 
 
 def _override_revoke(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
+    with _open(args) as store:
         override = store.revoke_override(args.override_id, by=args.by, reason=args.reason)
-    finally:
-        store.close()
     _print_override(override, args)
     return 0
 
 
 def _override_list(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
+    with _open(args) as store:
         overrides = store.overrides(
             po_id=args.po, supplier_ids=[args.supplier] if args.supplier else []
         )
-    finally:
-        store.close()
     today = dt.datetime.now(dt.UTC).date()
     for override in overrides:
         if args.all or override.status(today) in ("active", "pending_approval"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, Self
 
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.model import Decision
@@ -109,3 +109,9 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        """A store is its own context: ``with open_store(path) as store:`` closes it at the end."""
+        ...
+
+    def __exit__(self, *exc: object) -> None: ...
