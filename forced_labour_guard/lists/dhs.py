@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from forced_labour_guard.errors import InputError
 from forced_labour_guard.lists.entries import ListEntry
 from forced_labour_guard.lists.uflpa import DHS_URL, canonical_section, section_reason
 from forced_labour_guard.matching import normalize_name
@@ -296,8 +297,11 @@ def _header(row: list[str]) -> tuple[int, int | None] | None:
 def parse_dhs_page(html: str, *, url: str = DHS_URL) -> ParsedPage:
     """All entity rows of the page as entries (merged across sections), with any problems."""
     parser = _PageParser()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError as error:  # html.parser's way of refusing some malformed markup
+        raise InputError(f"the page is not readable HTML ({error})", source=url) from None
     merged: dict[str, ListEntry] = {}
     problems: list[str] = []
     rows = 0

@@ -47,8 +47,8 @@ def _values(properties: dict[str, Any], prop: str) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()] if isinstance(values, list) else []
 
 
-def _date(text: str | None) -> dt.date | None:
-    if not text:
+def _date(text: Any) -> dt.date | None:
+    if not text or not isinstance(text, str):
         return None
     try:
         return dt.date.fromisoformat(text[:10])
@@ -76,16 +76,28 @@ def parse_ftm_lines(lines: Iterable[str], *, source: str) -> FtmParse:
             raise InputError(
                 "not an FtM entity (no 'schema')", path=f"line {number}", source=source
             )
-        datasets.update(entity.get("datasets") or [])
+        properties = entity.get("properties") or {}
+        names = entity.get("datasets") or []
+        if not isinstance(properties, dict) or not isinstance(names, list):
+            raise InputError(
+                "'properties' must be an object and 'datasets' a list",
+                path=f"line {number}",
+                source=source,
+            )
+        datasets.update(str(name) for name in names)
         seen = _date(entity.get("last_change") or entity.get("last_seen"))
         if seen and (newest is None or seen > newest):
             newest = seen
-        schema = entity["schema"]
-        properties = entity.get("properties") or {}
+        schema = entity["schema"] if isinstance(entity["schema"], str) else None
         if schema in COMPANY_SCHEMAS:
-            if not entity.get("id") or not _values(properties, "name"):
+            ident = entity.get("id")
+            if (
+                not isinstance(ident, str | int)
+                or not str(ident)
+                or not _values(properties, "name")
+            ):
                 raise InputError("company without id or name", path=f"line {number}", source=source)
-            companies.append(entity)
+            companies.append({**entity, "id": str(ident)})
         elif schema == "Sanction":
             for target in _values(properties, "entity"):
                 sanctions.setdefault(target, []).append(properties)

@@ -119,6 +119,9 @@ def test_several_lists_each_name_the_list_that_hit() -> None:
             "line 2",
         ),
         ("g.csv", "name\n", "no entries"),
+        ("f2.jsonl", '{"schema": "Company", "id": "1", "properties": ["name"]}\n', "line 1"),
+        ("f3.jsonl", '{"schema": "Company", "id": "1", "datasets": 5}\n', "line 1"),
+        ("p.html", "<p>Section 2(d)(2)(B)(ii)</p><![IN x", "not readable HTML"),
         # A quote left open would swallow the rows after it into one name: refused, not guessed.
         ("h.csv", 'name,country\n"Acme Co,CN\nXinjiang Zhongtai Chemical,CN\n', "line 3"),
         ("i.csv", "name\n" + "a" * 200_000 + "\n", "not a readable CSV"),
@@ -137,6 +140,14 @@ def test_bad_list_files_say_where(tmp_path: Path, name: str, content: str, messa
         load_list_file(path)
     assert message in str(error.value)
     assert isinstance(error.value, InputError)
+
+
+def test_ftm_dates_that_are_not_text_are_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "os.jsonl"
+    line = {"schema": "Company", "id": "1", "last_change": 5, "properties": {"name": ["A Co"]}}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    watchlist = load_list_file(path)
+    assert [e.name for e in watchlist.entries] == ["A Co"] and watchlist.version.as_of is None
 
 
 def test_a_missing_list_is_unavailable(tmp_path: Path) -> None:
