@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from forced_labour_guard.store.hashing import canonical_json
 
@@ -69,7 +69,24 @@ BEGIN
 END;
 """
 
-_OVERRIDE_KINDS: Final = ("override", "override_approval", "override_revocation")
+OVERRIDE_KINDS: Final = ("override", "override_approval", "override_revocation")
+"""Audit entry kinds that carry an override's state; the last one per id is its current state."""
+
+
+def save_override_state(conn: sqlite3.Connection, state: dict[str, Any], seq: int) -> None:
+    """Keep ``state`` (an override as recorded in audit entry ``seq``) in the ``overrides`` table."""
+    conn.execute(
+        "INSERT OR REPLACE INTO overrides (id, po_id, supplier_id, expires_on, state, updated_seq)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            state["id"],
+            state.get("po_id"),
+            state.get("supplier_id"),
+            state["expires_on"],
+            canonical_json(state),
+            seq,
+        ),
+    )
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -98,25 +115,13 @@ LATEST: Final = len(MIGRATIONS)
 def rebuild_overrides(conn: sqlite3.Connection) -> None:
     """Refill the ``overrides`` table from the chain: the last override entry per id is its state."""
     conn.execute("DELETE FROM overrides")
-    placeholders = ",".join("?" for _ in _OVERRIDE_KINDS)
+    placeholders = ",".join("?" for _ in OVERRIDE_KINDS)
     rows = conn.execute(
         f"SELECT seq, content FROM audit_entries WHERE kind IN ({placeholders}) ORDER BY seq",
-        _OVERRIDE_KINDS,
+        OVERRIDE_KINDS,
     )
     for seq, content in rows.fetchall():
-        state = json.loads(content)["override"]
-        conn.execute(
-            "INSERT OR REPLACE INTO overrides (id, po_id, supplier_id, expires_on, state, updated_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                state["id"],
-                state.get("po_id"),
-                state.get("supplier_id"),
-                state["expires_on"],
-                canonical_json(state),
-                seq,
-            ),
-        )
+        save_override_state(conn, json.loads(content)["override"], seq)
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -316,18 +316,7 @@ class SqliteStore:
             seq=seq,
             prev_hash=prev_hash,
         )
-        conn.execute(
-            "INSERT OR REPLACE INTO overrides (id, po_id, supplier_id, expires_on, state, updated_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                override.id,
-                override.po_id,
-                override.supplier_id,
-                override.expires_on.isoformat(),
-                canonical_json(state),
-                row.seq,
-            ),
-        )
+        migrations.save_override_state(conn, state, row.seq)
 
     # ---------------------------------------------------------------- reading the trail
 
@@ -413,9 +402,10 @@ def _note_first_seen(conn: sqlite3.Connection, decision: Decision, seq: int) -> 
 def _override_problems(conn: sqlite3.Connection) -> list[str]:
     """Overrides whose stored state is not what their audit entries say (edited behind our back)."""
     expected: dict[str, str] = {}
+    placeholders = ",".join("?" for _ in migrations.OVERRIDE_KINDS)
     for (content,) in conn.execute(
-        "SELECT content FROM audit_entries WHERE kind IN "
-        "('override', 'override_approval', 'override_revocation') ORDER BY seq"
+        f"SELECT content FROM audit_entries WHERE kind IN ({placeholders}) ORDER BY seq",
+        migrations.OVERRIDE_KINDS,
     ):
         state = json.loads(content)["override"]
         expected[state["id"]] = canonical_json(state)
