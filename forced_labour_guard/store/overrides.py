@@ -72,7 +72,7 @@ def revoke(override: Override, *, by: str, at: dt.datetime, reason: str) -> Over
     """End an override before its expiry date."""
     if not by.strip() or not reason.strip():
         raise InputError(
-            "a revocation needs who revokes it and why", path="by" if not by else "reason"
+            "a revocation needs who revokes it and why", path="reason" if by.strip() else "by"
         )
     if override.revocation is not None:
         raise UsageError(f"{override.id} was already revoked by {override.revocation.by}")

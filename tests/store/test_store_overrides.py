@@ -129,6 +129,10 @@ def test_revoked_override_has_no_effect() -> None:
     assert apply_overrides(raw, [override], today=TODAY, po_id="PO-1", policy=POLICY) == raw
     with pytest.raises(UsageError, match="already revoked"):
         revoke(override, by="carol", at=DAY, reason="again")
+    for by, reason, field in (("  ", "r", "by"), ("", "r", "by"), ("carol", " ", "reason")):
+        with pytest.raises(InputError, match="revocation needs") as refused:
+            revoke(make(FindingCode.A4, po_id="PO-1"), by=by, at=DAY, reason=reason)
+        assert refused.value.path == field
 
 
 @pytest.mark.parametrize("code", [FindingCode.A1, FindingCode.ENTITY_LIST])
