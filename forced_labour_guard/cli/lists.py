@@ -129,8 +129,17 @@ def _update(args: argparse.Namespace) -> int:
         raise UsageError("--max-shrink must be at least 0 and below 1")
     fmt: ListFormat = args.format
     source = ListSource(name=args.name, url=args.url, format=fmt, max_shrink=args.max_shrink)
-    directory = _lists_dir(args)
-    result = update_list(source, directory, force=args.force)
+    # Read what --rescreen needs before the list is stored: once stored, the entries of this
+    # version are no longer new, and a typo in a file name would lose their delta screening.
+    suppliers: list[tuple[str, Supplier]] = []
+    if args.rescreen:
+        for where, record in iter_records(Supplier, args.rescreen):
+            if isinstance(record, InputError):
+                raise record
+            suppliers.append((where, record))
+    policy = load_policy(args.policy) if args.policy and args.rescreen else Policy()
+    thresholds = policy.matching
+    result = update_list(source, _lists_dir(args), force=args.force)
     version = result.snapshot.version
     if result.status == "not_modified":
         print(
@@ -148,12 +157,6 @@ def _update(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(f"  row not fully read: {problem}", file=sys.stderr)
     if args.rescreen:
-        suppliers = []
-        for where, record in iter_records(Supplier, args.rescreen):
-            if isinstance(record, InputError):
-                raise record
-            suppliers.append((where, record))
-        thresholds = (load_policy(args.policy) if args.policy else Policy()).matching
         review, block = thresholds.review_threshold, thresholds.block_threshold
         hits = rescreen(suppliers, result.added, version, min_score=review)
         count = 0

@@ -244,3 +244,20 @@ def test_a_list_name_that_cannot_be_a_stored_file_is_refused(
     err = capsys.readouterr().err
     assert err.startswith("flg: error: name: ") and "cannot name a stored list" in err
     assert list(tmp_path.rglob("*.json")) == []
+
+
+def test_a_rescreen_file_that_cannot_be_read_stops_the_update_before_it_is_stored(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    publish(root, page(["Camel Group Co., Ltd.", "Ninestar Corporation"]), 1)
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(lists)]
+    assert main([*argv, "--rescreen", str(tmp_path / "suppliers-typo.jsonl")]) == 2
+    assert "suppliers-typo.jsonl" in capsys.readouterr().err
+    assert not (lists / "uflpa.json").exists()  # the new entries are still new next time
+    suppliers = tmp_path / "suppliers.jsonl"
+    suppliers.write_text(json.dumps({"id": "S1", "name": "Camel Group Co Ltd"}) + "\n")
+    assert main([*argv, "--rescreen", str(suppliers)]) == 0
+    [hit] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (hit["supplier"], hit["finding"]) == ("S1", "ENTITY_LIST")
