@@ -155,9 +155,13 @@ class SmtpDeliverer:
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
         if not isinstance(error, smtplib.SMTPResponseException) or error.smtp_code == 421:
-            connection, self._connection = self._connection, None
-            if connection is not None:
-                connection.close()
+            self._forget()
+
+    def _forget(self) -> None:
+        """Close the connection without QUIT (it may be broken); the next letter reconnects."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
     def _send_once(self, message: EmailMessage) -> None:
         self.attempts_made += 1
@@ -181,7 +185,7 @@ class SmtpDeliverer:
                 f"login to {s.host}:{s.port} refused ({error.smtp_code})", permanent=True
             ) from None
         except (smtplib.SMTPException, OSError) as error:
-            self._drop_after_failure()
+            self._forget()
             transient = _is_transient(error)
             raise DeliveryError(
                 f"{s.host}:{s.port}: {_describe(error)}"
@@ -189,11 +193,6 @@ class SmtpDeliverer:
                 permanent=not transient,
             ) from None
         return f"smtp://{s.host}:{s.port}"
-
-    def _drop_after_failure(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.close()
 
 
 def _describe(error: BaseException) -> str:
