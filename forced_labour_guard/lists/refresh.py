@@ -238,6 +238,16 @@ def atomic_write_text(
         raise
 
 
+def _save(path: Path, text: str) -> None:
+    """atomic_write_text for update_list: a folder that cannot be written refuses the update."""
+    try:
+        atomic_write_text(path, text)
+    except OSError as error:
+        raise UpdateRefused(
+            f"cannot write {path} ({error}); the stored copy, if any, is kept"
+        ) from None
+
+
 def read_snapshot(directory: Path, name: str) -> Snapshot | None:
     """The stored copy of a list, or None if there is none; a damaged file is an error."""
     path = snapshot_path(directory, name)
@@ -245,6 +255,8 @@ def read_snapshot(directory: Path, name: str) -> Snapshot | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"the stored copy cannot be read ({error})", source=str(path)) from None
     return parse_snapshot(text, source=str(path))
 
 
@@ -283,9 +295,7 @@ def update_list(
         if current is None:
             raise UpdateRefused(f"{source.url} answered 304 Not Modified but no copy is stored")
         confirmed = current.model_copy(update={"checked_at": now})
-        atomic_write_text(
-            snapshot_path(directory, source.name), confirmed.model_dump_json(indent=1)
-        )
+        _save(snapshot_path(directory, source.name), confirmed.model_dump_json(indent=1))
         return UpdateResult("not_modified", confirmed, previous_count=current.version.entries)
 
     try:
@@ -320,8 +330,8 @@ def update_list(
     )
     target = snapshot_path(directory, source.name)
     if current is not None and target.exists():
-        atomic_write_text(previous_path(directory, source.name), target.read_text("utf-8"))
-    atomic_write_text(target, snapshot.model_dump_json(indent=1))
+        _save(previous_path(directory, source.name), target.read_text("utf-8"))
+    _save(target, snapshot.model_dump_json(indent=1))
     old_entries = current.entries if current else []
     return UpdateResult(
         "updated",

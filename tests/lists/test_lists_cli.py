@@ -261,3 +261,16 @@ def test_a_rescreen_file_that_cannot_be_read_stops_the_update_before_it_is_store
     assert main([*argv, "--rescreen", str(suppliers)]) == 0
     [hit] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (hit["supplier"], hit["finding"]) == ("S1", "ENTITY_LIST")
+
+
+def test_a_lists_folder_that_cannot_be_written_refuses_the_update(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    publish(root, page(["Camel Group Co., Ltd."]), 1)
+    not_a_folder = tmp_path / "lists"
+    not_a_folder.write_text("a file where the folder should be")
+    assert main(["lists", "update", "--url", url, "--lists-dir", str(not_a_folder)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("flg: error: cannot write ") and "internal error" not in line
+    assert not_a_folder.read_text() == "a file where the folder should be"
