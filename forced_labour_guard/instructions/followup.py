@@ -66,12 +66,8 @@ def reminder_due(instruction: Instruction, today: dt.date, days_before: Sequence
     """
     if status(instruction, today) not in {Status.ISSUED, Status.PROOF_REJECTED}:
         return False
-    opened = [
-        instruction.deadline - dt.timedelta(days=d)
-        for d in days_before
-        if instruction.deadline - dt.timedelta(days=d) <= today
-        and instruction.deadline - dt.timedelta(days=d) > instruction.issued_on
-    ]
+    stages = (instruction.deadline - dt.timedelta(days=d) for d in days_before)
+    opened = [day for day in stages if instruction.issued_on < day <= today]
     if not opened:
         return False
     latest = max(opened)
@@ -106,6 +102,40 @@ def _describe(instruction: Instruction) -> str:
     return "; ".join(parts)
 
 
+def _late(
+    instructions: Iterable[Instruction], supplier: Supplier, today: dt.date
+) -> list[Instruction]:
+    """This supplier's outstanding instructions (same id, else same name), oldest deadline first."""
+    key = supplier_key(supplier)
+    mine = [i for i in instructions if i.supplier_key == key]
+    return sorted(outstanding(mine, today), key=lambda i: (i.deadline, i.reference))
+
+
+def _finding(supplier: Supplier, late: Sequence[Instruction]) -> Finding:
+    first = late[0]
+    detail = (
+        f"{supplier.label} has not agreed to the B4 instruction {first.reference} "
+        f"(issued {first.issued_on.isoformat()}) with proof we accepted; the deadline was "
+        f"{first.deadline.isoformat()}. B5: end the relationship, following the responsible-exit "
+        "policy, unless the supplier agrees and proves it in the meantime."
+    )
+    return Finding(
+        code=FindingCode.NO_B4_ACK,
+        subject="supplier",
+        detail=detail,
+        evidence=[
+            EvidenceRef(
+                source=f"B4 instruction {i.reference} (campaign {i.campaign})",
+                summary=_describe(i),
+                date=i.issued_on,
+            )
+            for i in late
+        ],
+        steps=["B5"],
+        supplier_id=supplier_key(supplier),
+    )
+
+
 def no_b4_ack_findings(
     instructions: Iterable[Instruction], supplier: Supplier, today: dt.date
 ) -> list[Finding]:
@@ -115,45 +145,15 @@ def no_b4_ack_findings(
     (same id, else same name) count. One finding per supplier, about its oldest outstanding
     instruction, with every outstanding instruction as evidence.
     """
-    key = supplier_key(supplier)
-    mine = [i for i in instructions if i.supplier_key == key]
-    late = sorted(outstanding(mine, today), key=lambda i: (i.deadline, i.reference))
-    if not late:
-        return []
-    first = late[0]
-    detail = (
-        f"{supplier.label} has not agreed to the B4 instruction {first.reference} "
-        f"(issued {first.issued_on.isoformat()}) with proof we accepted; the deadline was "
-        f"{first.deadline.isoformat()}. B5: end the relationship, following the responsible-exit "
-        "policy, unless the supplier agrees and proves it in the meantime."
-    )
-    return [
-        Finding(
-            code=FindingCode.NO_B4_ACK,
-            subject="supplier",
-            detail=detail,
-            evidence=[
-                EvidenceRef(
-                    source=f"B4 instruction {i.reference} (campaign {i.campaign})",
-                    summary=_describe(i),
-                    date=i.issued_on,
-                )
-                for i in late
-            ],
-            steps=["B5"],
-            supplier_id=key,
-        )
-    ]
+    late = _late(instructions, supplier, today)
+    return [_finding(supplier, late)] if late else []
 
 
 def first_seen(
     instructions: Iterable[Instruction], supplier: Supplier, today: dt.date
 ) -> dict[str, dt.date]:
     """``{finding.key: day the supplier became overdue}`` for the Guard's ``first_seen`` mapping."""
-    key = supplier_key(supplier)
-    mine = [i for i in instructions if i.supplier_key == key]
-    late = outstanding(mine, today)
-    findings = no_b4_ack_findings(mine, supplier, today)
-    if not findings or not late:
+    late = _late(instructions, supplier, today)
+    if not late:
         return {}
-    return {findings[0].key: min(i.overdue_since for i in late)}
+    return {_finding(supplier, late).key: min(i.overdue_since for i in late)}
