@@ -249,11 +249,12 @@ def _save(path: Path, text: str) -> None:
 
 
 def read_snapshot(directory: Path, name: str) -> Snapshot | None:
-    """The stored copy of a list, or None if there is none; a damaged file is an error."""
+    """The stored copy of a list, or None if there is none (no such file, or the folder is not a
+    folder); a damaged or unreadable file is an InputError."""
     path = snapshot_path(directory, name)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"the stored copy cannot be read ({error})", source=str(path)) from None
