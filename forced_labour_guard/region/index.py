@@ -135,7 +135,7 @@ class NameIndex:
         def alternation(words: Iterable[str]) -> str:
             return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
-        arabic = [form for form in self.script if re.search(f"[{_ARABIC}]", form)]
+        arabic = [form for form in self.script if _ARABIC_SCRIPT.search(form)]
         han = [form for form in self.script if form not in arabic]
         # Two patterns, so the Han one keeps the regex engine's first-character fast path.
         self.han_pattern = re.compile(alternation(han))
