@@ -21,7 +21,14 @@ from pydantic import ValidationError
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
-from forced_labour_guard.store import Row, Store, VerifyReport, open_store, verify_rows
+from forced_labour_guard.store import (
+    Row,
+    Store,
+    VerifyReport,
+    open_store,
+    sqlite_path,
+    verify_rows,
+)
 from forced_labour_guard.store.audited import AuditedGuard
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
 from forced_labour_guard.store.records import Override, OverrideRequest
@@ -58,10 +65,10 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
     location = store_location(args)
     if location is None:
         raise UsageError(f"no audit store given: pass --store PATH or set {STORE_ENV}")
-    path = location.removeprefix("sqlite://")
-    if not create and "://" not in path and not Path(path).exists():
+    path = sqlite_path(location)
+    if not create and not Path(path).exists():
         raise UsageError(f"{path}: no audit store there (check the path, or ${STORE_ENV})")
-    return open_store(location)
+    return open_store(path)
 
 
 # ------------------------------------------------------------------------ registration

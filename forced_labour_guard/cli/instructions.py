@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from forced_labour_guard.cli.audit import STORE_ENV, store_location
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign import (
@@ -55,8 +56,8 @@ from forced_labour_guard.instructions.smtp import (
     SmtpSettings,
 )
 from forced_labour_guard.instructions.text import clean_inline
+from forced_labour_guard.store import sqlite_path
 
-STORE_ENV = "FLG_STORE"
 PASSWORD_ENV = "FLG_SMTP_PASSWORD"
 DEFAULT_CAMPAIGN = "B4"
 EXIT_OK = 0
@@ -89,15 +90,12 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def _store_path(args: argparse.Namespace, *, required: bool = True) -> str | None:
-    location = getattr(args, "store", None) or os.environ.get(STORE_ENV) or None
+    location = store_location(args)
     if location is None:
         if required:
             raise UsageError(f"no store given: pass --store PATH or set {STORE_ENV}")
         return None
-    path = str(location).removeprefix("sqlite://")
-    if "://" in path:
-        raise UsageError(f"{location}: campaigns are kept in a SQLite file; give its path")
-    return path
+    return sqlite_path(location)
 
 
 def _open_store(args: argparse.Namespace, *, must_exist: bool = True) -> CampaignStore:

@@ -36,23 +36,28 @@ __all__ = [
     "canonical_hash",
     "canonical_json",
     "open_store",
+    "sqlite_path",
     "verify_rows",
 ]
 
 
-def open_store(location: str | Path, *, rules: OverrideRules | None = None) -> Store:
-    """Open the store at ``location``: a file path, or ``sqlite:///path``.
+def sqlite_path(location: str | Path) -> str:
+    """The SQLite file a store location names: a file path, or ``sqlite:///path``.
 
     Other URL schemes (e.g. ``postgresql://``) are refused with a message, since no server backend
-    ships with this release.
+    ships with this release. The audit store, the campaign tables and the CLI all read a location
+    through this one function, so they always agree on which file it is.
     """
-    text = str(location)
-    if text.startswith("sqlite:///"):
-        text = text.removeprefix("sqlite://")
-    elif "://" in text:
+    text = str(location).removeprefix("sqlite://")
+    if "://" in text:
         scheme = text.split("://", 1)[0]
         raise StoreError(
             f"{scheme}:// stores are not supported by this release; give a file path for the "
             "embedded SQLite store"
         )
-    return SqliteStore(text, rules=rules)
+    return text
+
+
+def open_store(location: str | Path, *, rules: OverrideRules | None = None) -> Store:
+    """Open the store at ``location`` (see :func:`sqlite_path`)."""
+    return SqliteStore(sqlite_path(location), rules=rules)
