@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -548,8 +547,3 @@ def _timestamp(value: str | None) -> dt.datetime | None:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
-
-
-def supplier_json(payload: dict[str, Any]) -> str:
-    """Canonical JSON of a supplier record for the 'recorded' event."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
