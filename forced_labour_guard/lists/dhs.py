@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from forced_labour_guard.errors import InputError
-from forced_labour_guard.lists.entries import ListEntry
+from forced_labour_guard.lists.entries import ListEntry, name_key
 from forced_labour_guard.lists.uflpa import DHS_URL, canonical_section, section_reason
-from forced_labour_guard.matching import normalize_name
 
 _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -277,8 +276,7 @@ class ParsedPage:
 
 def entry_id(name: str) -> str:
     """A stable id for a row of a list that has none: derived from the normalised name."""
-    key = normalize_name(name).key or name.casefold()
-    return "dhs-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    return "dhs-" + hashlib.sha1(name_key(name).encode("utf-8")).hexdigest()[:12]
 
 
 def _header(row: list[str]) -> tuple[int, int | None] | None:

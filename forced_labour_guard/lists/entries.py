@@ -11,6 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from forced_labour_guard.matching import normalize_name
 from forced_labour_guard.model import ListVersion
 from forced_labour_guard.region.uscc import clean_identifier
 
@@ -19,6 +20,13 @@ SNAPSHOT_FORMAT = "flg-watchlist/1"
 normalize_registration = clean_identifier
 """Registration numbers compare without spaces, dashes, dots, slashes, case or full-width forms
 ('９１６５ 0100-...'), exactly as the region locator reads a credit code."""
+
+
+def name_key(name: str) -> str:
+    """One key per listed name, whatever its word order, legal form or script (the normalised
+    name's key; the case-folded name when normalising leaves nothing). Two rows with the same key
+    are the same listing: row ids are derived from it, and a refresh compares versions by it."""
+    return normalize_name(name).key or name.casefold()
 
 
 class ListEntry(BaseModel):

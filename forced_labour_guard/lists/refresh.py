@@ -35,10 +35,9 @@ from tenacity import (
 )
 
 from forced_labour_guard.errors import FlgError, InputError
-from forced_labour_guard.lists.entries import ListEntry, Snapshot
+from forced_labour_guard.lists.entries import ListEntry, Snapshot, name_key
 from forced_labour_guard.lists.loaders import ListFormat, parse_list_text, parse_snapshot
 from forced_labour_guard.lists.uflpa import DHS_URL
-from forced_labour_guard.matching import normalize_name
 
 DEFAULT_MAX_SHRINK = 0.20
 DEFAULT_TIMEOUT = (10.0, 60.0)
@@ -261,15 +260,11 @@ def read_snapshot(directory: Path, name: str) -> Snapshot | None:
     return parse_snapshot(text, source=str(path))
 
 
-def _key(entry: ListEntry) -> str:
-    return normalize_name(entry.name).key or entry.name.casefold()
-
-
 def new_entries(old: list[ListEntry], new: list[ListEntry]) -> list[ListEntry]:
     """Entries of ``new`` that ``old`` did not have, by id and by normalised name."""
     ids = {e.id for e in old}
-    keys = {_key(e) for e in old}
-    return [e for e in new if e.id not in ids and _key(e) not in keys]
+    keys = {name_key(e.name) for e in old}
+    return [e for e in new if e.id not in ids and name_key(e.name) not in keys]
 
 
 def update_list(
