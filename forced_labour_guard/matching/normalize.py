@@ -263,25 +263,21 @@ def _merge_multiword(words: list[_Word], terms: Terms) -> list[_Word]:
             merged.append(word)
             i += 1
             continue
-        done = False
         for span in range(min(terms.place_max_tokens, len(words) - i), 0, -1):
-            key = tuple(w.text for w in words[i : i + span])
+            run = words[i : i + span]
+            key = tuple(w.text for w in run)
             canonical = terms.place_variants.get(key)
-            if canonical is not None and all(w.place is None for w in words[i : i + span]):
-                display = " ".join(w.display for w in words[i : i + span])
-                merged.append(
-                    _Word(canonical, display, word.bracketed, word.from_zh, place=canonical)
-                )
-                i += span
-                done = True
-                break
-            if span >= 2 and key in terms.phrases:
-                display = " ".join(w.display for w in words[i : i + span])
-                merged.append(_Word(terms.phrases[key], display, word.bracketed, word.from_zh))
-                i += span
-                done = True
-                break
-        if not done:
+            if canonical is not None and all(w.place is None for w in run):
+                text, place = canonical, canonical
+            elif span >= 2 and key in terms.phrases:
+                text, place = terms.phrases[key], None
+            else:
+                continue
+            display = " ".join(w.display for w in run)
+            merged.append(_Word(text, display, word.bracketed, word.from_zh, place=place))
+            i += span
+            break
+        else:
             merged.append(word)
             i += 1
     return merged
