@@ -386,11 +386,17 @@ class CampaignStore:
                 source=self.path,
             )
         verdict = Review.ACCEPTED if accepted else Review.REJECTED
-        self._db.execute(
+        cursor = self._db.execute(
             "UPDATE campaign_acknowledgements SET review = ?, reviewed_by = ?, "
-            "reviewed_at = ?, review_note = ? WHERE id = ?",
-            (verdict.value, reviewer.strip(), self._now(), note, ack_id),
+            "reviewed_at = ?, review_note = ? WHERE id = ? AND review = ?",
+            (verdict.value, reviewer.strip(), self._now(), note, ack_id, Review.PENDING.value),
         )
+        if cursor.rowcount == 0:  # another reviewer, in another process, decided since we read it
+            raise InputError(
+                f"acknowledgement {ack_id} was reviewed by someone else a moment ago; run "
+                "'flg instructions status' to see the decision",
+                source=self.path,
+            )
         self._event(current.reference, f"proof_{verdict.value}", reviewer.strip(), note)
         if accepted:
             self._db.execute(

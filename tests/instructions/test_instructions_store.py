@@ -143,6 +143,24 @@ def test_a_refused_review_leaves_no_answer_behind(
     assert accepted.review is Review.ACCEPTED and accepted.reviewed_by == "officer"
 
 
+def test_two_reviewers_at_once_cannot_both_decide(
+    tmp_path: Path, store: CampaignStore, company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [reference] = issued(store, company, tmp_path)
+    proof = [ProofFile("attestation.pdf", b"%PDF signed")]
+    ack = store.add_acknowledgement(reference, received_on=TODAY, proofs=proof)
+    with CampaignStore(store.path) as other:
+        other.review(ack.id, accepted=False, reviewer="first", note="unsigned")
+    # This store read the answer as still pending just before the other one decided.
+    monkeypatch.setattr(store, "_acknowledgement", lambda ack_id: ack)
+    with pytest.raises(InputError, match="reviewed by someone else"):
+        store.review(ack.id, accepted=True, reviewer="second")
+    monkeypatch.undo()
+    kept = store.get(reference).acknowledgements[0]  # type: ignore[union-attr]
+    assert (kept.review, kept.reviewed_by) == (Review.REJECTED, "first")
+    assert [e.kind for e in store.events(reference)][-1] == "proof_rejected"
+
+
 def test_oversized_proof_is_refused(
     tmp_path: Path, store: CampaignStore, company: Company, monkeypatch: pytest.MonkeyPatch
 ) -> None:
