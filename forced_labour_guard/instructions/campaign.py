@@ -290,8 +290,8 @@ class Campaign:
         newly: list[Instruction] = []
         for instruction in self.instructions():
             late = followup.status(instruction, today) is Status.OVERDUE
-            if late and instruction.overdue_marked_on is None:
-                self.store.mark_overdue(instruction.reference, on=today)
+            unmarked = instruction.overdue_marked_on is None
+            if late and unmarked and self.store.mark_overdue(instruction.reference, on=today):
                 newly.append(instruction)
         return newly
 

@@ -293,14 +293,18 @@ class CampaignStore:
             )
             self._event(reference, "reminded", detail=f"on {sent_on}")
 
-    def mark_overdue(self, reference: str, *, on: dt.date) -> None:
+    def mark_overdue(self, reference: str, *, on: dt.date) -> bool:
+        """Note, once, the day an instruction was found overdue; False if it was already noted
+        (another run got there first), so the history holds one 'overdue' event per lapse."""
         with self._db:
-            self._db.execute(
+            cursor = self._db.execute(
                 "UPDATE campaign_instructions SET overdue_marked_on = ? "
                 "WHERE reference = ? AND overdue_marked_on IS NULL",
                 (on.isoformat(), reference),
             )
-            self._event(reference, "overdue", detail=f"noticed on {on}")
+            if cursor.rowcount:
+                self._event(reference, "overdue", detail=f"noticed on {on}")
+            return cursor.rowcount == 1
 
     # -- acknowledgements and proof -----------------------------------------------------------
 

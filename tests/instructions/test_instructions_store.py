@@ -161,6 +161,19 @@ def test_two_reviewers_at_once_cannot_both_decide(
     assert [e.kind for e in store.events(reference)][-1] == "proof_rejected"
 
 
+def test_overdue_is_noted_once_even_by_two_runs(
+    tmp_path: Path, store: CampaignStore, company: Company
+) -> None:
+    [reference] = issued(store, company, tmp_path)
+    later = TODAY + dt.timedelta(days=40)
+    with CampaignStore(store.path) as other:
+        assert other.mark_overdue(reference, on=later) is True
+    # This run read the instruction before the other one marked it.
+    assert store.mark_overdue(reference, on=later + dt.timedelta(days=1)) is False
+    assert [e.kind for e in store.events(reference)].count("overdue") == 1
+    assert store.get(reference).overdue_marked_on == later  # type: ignore[union-attr]
+
+
 def test_oversized_proof_is_refused(
     tmp_path: Path, store: CampaignStore, company: Company, monkeypatch: pytest.MonkeyPatch
 ) -> None:
