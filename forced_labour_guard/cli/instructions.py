@@ -156,6 +156,8 @@ def _deliverer(args: argparse.Namespace) -> Deliverer | None:
         raise UsageError("give exactly one of --out DIR or --smtp-host HOST (or --dry-run)")
     if args.out:
         return EmlFolder(Path(args.out))
+    if not args.smtp_timeout > 0:  # also refuses nan
+        raise UsageError("--smtp-timeout must be more than 0 seconds")
     password = None
     if args.smtp_user:
         password = os.environ.get(args.smtp_password_env)

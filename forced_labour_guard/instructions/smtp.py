@@ -78,6 +78,11 @@ class SmtpSettings:
     wait_max: float = 60.0
     local_hostname: str | None = None
 
+    def __post_init__(self) -> None:
+        # The socket module refuses these only when the first letter goes out, mid-campaign.
+        if not self.timeout > 0:
+            raise ValueError(f"SMTP timeout must be more than 0 seconds, not {self.timeout}")
+
 
 def _is_transient(error: BaseException) -> bool:
     """Worth retrying: the server said "try later" (4xx) or the connection broke."""

@@ -220,6 +220,7 @@ def test_failed_sends_exit_1(files: Path, capsys: pytest.CaptureFixture[str]) ->
         (("--out", "x", "--language", "fr"), "no templates for language 'fr'"),
         (("--out", "x", "--only", "V-NOPE"), "not in the suppliers file: V-NOPE"),
         (("--out", "x", "--from", "compliance"), "from_address: 'compliance' is not an e-mail"),
+        (("--smtp-host", "h", "--smtp-timeout", "-1"), "--smtp-timeout must be more than 0"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -411,3 +411,9 @@ def test_a_message_that_cannot_be_built_safely_fails_alone(
     draft = store.get(results[1].reference)
     assert draft is not None and draft.sent_at is None
     assert [e.kind for e in store.events(draft.reference)] == ["recorded", "send_failed"]
+
+
+@pytest.mark.parametrize("timeout", [0.0, -1.0, float("nan")])
+def test_a_timeout_the_socket_would_refuse_is_refused_up_front(timeout: float) -> None:
+    with pytest.raises(ValueError, match="more than 0 seconds"):
+        SmtpSettings(host="127.0.0.1", timeout=timeout)
