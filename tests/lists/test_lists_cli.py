@@ -274,3 +274,24 @@ def test_a_lists_folder_that_cannot_be_written_refuses_the_update(
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("flg: error: cannot write ") and "internal error" not in line
     assert not_a_folder.read_text() == "a file where the folder should be"
+
+
+@pytest.mark.parametrize("kind", ["not UTF-8", "a folder", "missing", "open quote"])
+def test_an_unreadable_list_blocks_screening_and_is_one_error_for_status(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "ours.csv"
+    if kind == "not UTF-8":
+        path.write_bytes(b"name\n\xff\xfe Cotton Co\n")
+    elif kind == "a folder":
+        path.mkdir()
+    elif kind == "open quote":
+        path.write_text('name\n"Xinjiang Zhongtai Chemical\nSample Cotton Co\n')
+    supplier = str(Path(__file__).parents[2] / "examples" / "supplier_clean.json")
+    assert main(["screen-supplier", supplier, "--list", str(path), "--json"]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["action"] == "block"
+    assert [f["code"] for f in decision["findings"]] == ["SCREENING_UNAVAILABLE"]
+    assert main(["lists", "status", "--list", str(path)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"flg: error: {path}: ")
