@@ -17,7 +17,7 @@ from typing import Literal
 
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.instructions import followup
-from forced_labour_guard.instructions.campaign_store import CampaignStore, ProofFile, utc_now
+from forced_labour_guard.instructions.campaign_store import CampaignStore, utc_now
 from forced_labour_guard.instructions.messages import (
     Envelope,
     build_message,
@@ -296,34 +296,9 @@ class Campaign:
         return newly
 
 
-def acknowledge(
-    store: CampaignStore,
-    reference: str,
-    *,
-    received_on: dt.date,
-    proofs: Sequence[ProofFile] = (),
-    signed_by: str = "",
-    note: str = "",
-    recorded_by: str = "",
-    review: Review | None = None,
-    reviewer: str = "",
-    review_note: str = "",
-) -> Acknowledgement:
-    """Record a supplier's answer and, if the reviewer already decided, the review with it.
-
-    Both go in one transaction: a review the store refuses (accepted without proof, no reviewer)
-    leaves no answer behind, so correcting the command and running it again records it once."""
-    return store.add_acknowledgement(
-        reference,
-        received_on=received_on,
-        proofs=proofs,
-        signed_by=signed_by,
-        note=note,
-        recorded_by=recorded_by,
-        review=review or Review.PENDING,
-        reviewer=reviewer,
-        review_note=review_note,
-    )
+acknowledge = CampaignStore.add_acknowledgement
+"""Record a supplier's answer and, if the reviewer already decided, the review with it: one
+transaction in the store (see :meth:`CampaignStore.add_acknowledgement`)."""
 
 
 def review_latest(

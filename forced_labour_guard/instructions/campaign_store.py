@@ -317,14 +317,15 @@ class CampaignStore:
         signed_by: str = "",
         note: str = "",
         recorded_by: str = "",
-        review: Review = Review.PENDING,
+        review: Review | None = None,
         reviewer: str = "",
         review_note: str = "",
     ) -> Acknowledgement:
         """Record a supplier's answer and keep each proof document by its SHA-256.
 
-        A ``review`` the reviewer already decided is recorded in the same transaction, so one the
-        store refuses (no proof to accept, no reviewer named) leaves no half-recorded answer."""
+        A ``review`` the reviewer already decided (accepted or rejected; None or pending leaves it
+        open) is recorded in the same transaction, so one the store refuses (no proof to accept,
+        no reviewer named) leaves no answer behind and the corrected call records it once."""
         if self.get(reference) is None:
             raise InputError(f"no instruction with reference {reference!r}", source=self.path)
         for proof in proofs:
@@ -356,7 +357,7 @@ class CampaignStore:
                 )
             names = ", ".join(f"{p.file_name} ({p.kind.value})" for p in proofs) or "no proof"
             self._event(reference, "acknowledged", recorded_by, f"ack {ack_id}: {names}")
-            if review is not Review.PENDING:
+            if review is Review.ACCEPTED or review is Review.REJECTED:
                 self._decide(
                     ack_id, accepted=review is Review.ACCEPTED, reviewer=reviewer, note=review_note
                 )
