@@ -100,7 +100,11 @@ def parse_snapshot(text: str, *, source: str) -> Snapshot:
         ) from None
 
 
-def snapshot_watchlist(snapshot: Snapshot) -> EntityWatchlist:
+def snapshot_watchlist(snapshot: Snapshot, *, source: str) -> EntityWatchlist:
+    """The watchlist of a stored snapshot; an empty one is unavailable, as an empty list file is:
+    screening against no entries would clear every supplier."""
+    if not snapshot.entries:
+        raise ListUnavailableError("the list has no entries", source=source)
     checked = snapshot.checked_at or snapshot.fetched_at
     return EntityWatchlist(
         snapshot.version,
@@ -127,7 +131,7 @@ def load_list_file(
     list_name = name or path.name.split(".")[0]
     try:
         if chosen in ("snapshot", "json") and f'"{SNAPSHOT_FORMAT}"' in text[:200]:
-            return snapshot_watchlist(parse_snapshot(text, source=str(path)))
+            return snapshot_watchlist(parse_snapshot(text, source=str(path)), source=str(path))
         version, entries, problems = parse_list_text(
             text, format=chosen, name=list_name, source=str(path)
         )

@@ -26,7 +26,7 @@ from forced_labour_guard.lists.loaders import (
     load_list_file,
     snapshot_watchlist,
 )
-from forced_labour_guard.lists.refresh import default_lists_dir, read_snapshot
+from forced_labour_guard.lists.refresh import default_lists_dir, read_snapshot, snapshot_path
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, is_stale, list_age
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.lists.watchlist import EntityWatchlist
@@ -65,13 +65,16 @@ def stale_list_warnings(
 def uflpa_watchlist(lists_dir: Path | None = None) -> EntityWatchlist:
     """The refreshed UFLPA copy if one is stored in ``lists_dir``, else the bundled snapshot.
     A stored copy that is damaged raises ListUnavailableError (fail closed)."""
+    directory = lists_dir or default_lists_dir()
+    path = snapshot_path(directory, UFLPA_SNAPSHOT_NAME)
     try:
-        snapshot = read_snapshot(lists_dir or default_lists_dir(), UFLPA_SNAPSHOT_NAME)
+        snapshot = read_snapshot(directory, UFLPA_SNAPSHOT_NAME)
+        refreshed = None if snapshot is None else snapshot_watchlist(snapshot, source=str(path))
     except InputError as error:
         raise ListUnavailableError(
             f"the refreshed copy is damaged ({error}); run 'flg lists update' again"
         ) from error
-    return snapshot_watchlist(snapshot) if snapshot is not None else load_bundled_uflpa()
+    return refreshed if refreshed is not None else load_bundled_uflpa()
 
 
 def stored_list_paths(directory: Path) -> list[Path]:

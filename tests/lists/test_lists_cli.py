@@ -192,6 +192,18 @@ def test_a_damaged_stored_copy_fails_closed(tmp_path: Path) -> None:
     assert "UFLPA Entity List could not be loaded" in setup.problems[0]
 
 
+def test_an_empty_stored_copy_fails_closed_rather_than_screening_against_nothing(
+    tmp_path: Path,
+) -> None:
+    empty = {"version": {"name": "UFLPA Entity List", "as_of": "2026-08-03"}, "entries": []}
+    (tmp_path / "uflpa.json").write_text(json.dumps(empty))
+    (tmp_path / "ours.json").write_text(json.dumps({**empty, "format": "flg-watchlist/1"}))
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    assert setup.watchlists == []
+    assert len(setup.problems) == 2
+    assert all("the list has no entries" in problem for problem in setup.problems)
+
+
 def test_staleness() -> None:
     version = ListVersion(name="X", as_of=dt.date(2026, 1, 1))
     assert list_age(version, dt.date(2026, 3, 2)) == 60
