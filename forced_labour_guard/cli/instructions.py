@@ -190,7 +190,8 @@ def _print_results(results: list[SendResult], as_json: bool) -> int:
         if as_json:
             print(json.dumps(r.__dict__, ensure_ascii=False))
         else:
-            print(f"{r.outcome:<8} {r.reference}  {r.supplier_key}  <{r.email}>  {r.detail}")
+            key, detail = clean_inline(r.supplier_key), clean_inline(r.detail)
+            print(f"{r.outcome:<8} {r.reference}  {key}  <{r.email}>  {detail}")
     counts = Counter(r.outcome for r in results)
     summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing"
     print(f"flg instructions: {summary}", file=sys.stderr)
@@ -256,8 +257,9 @@ def _remind(args: argparse.Namespace) -> int:
                 continue
             results += campaign.remind(deliverer, today=today)
             for instruction in campaign.mark_overdue(today=today):
+                key = clean_inline(instruction.supplier_key)
                 print(
-                    f"overdue  {instruction.reference}  {instruction.supplier_key}  deadline "
+                    f"overdue  {instruction.reference}  {key}  deadline "
                     f"{instruction.deadline.isoformat()}: NO_B4_ACK (B5)",
                     file=sys.stderr,
                 )
@@ -302,7 +304,8 @@ def _width(text: str) -> int:
 
 
 def _clip(text: str, width: int) -> str:
-    """Shorten for the table; the name is shown as one clean line (no controls from the file)."""
+    """Shorten for the table, as one clean line: a supplier's name or key (its name when it has no
+    id) comes from a file and may hold line breaks or terminal escape sequences."""
     line = clean_inline(text)
     return line if len(line) <= width else line[: width - 1] + "…"
 
@@ -326,7 +329,7 @@ def _status(args: argparse.Namespace) -> int:
     table = [header] + [
         (
             row["reference"],
-            row["supplier"][:24],
+            _clip(row["supplier"], 24),
             _clip(row["name"], 28),
             row["issued_on"],
             row["deadline"],

@@ -302,3 +302,23 @@ def test_screening_with_the_store_sees_overdue_suppliers(
     assert json.loads(capsys.readouterr().out)["action"] == "allow"
     # The audit trail in the same file is intact and recorded both decisions.
     assert main(["audit", "verify", "--store", store]) == 0
+
+
+def test_a_supplier_known_by_an_unclean_name_prints_as_one_clean_line(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No id, so the supplier's key is its name, which holds a terminal escape and a line break.
+    (files / "campaign_suppliers.jsonl").write_text(
+        '{"supplier": {"name": "Evil\\u001b[2J\\r\\nFake line"}, "email": "e@evil.example"}\n',
+        encoding="utf-8",
+    )
+    assert main(issue_args(files, "--out", str(files / "outbox"))) == 0
+    assert main(["instructions", "status", "--store", str(files / "flg.sqlite")]) == 0
+    store, outbox = str(files / "flg.sqlite"), str(files / "outbox")
+    late = ["--today", "2026-05-01"]
+    assert main(["instructions", "remind", "--store", store, "--out", outbox, *late]) == 0
+    out, err = capsys.readouterr()
+    for text in (out, err):
+        assert "\x1b" not in text and "\r" not in text
+    assert "Evil [2J Fake line" in out and "Evil [2J Fake line  deadline" in err
+    assert not any(line.startswith("Fake line") for line in (out + err).splitlines())
