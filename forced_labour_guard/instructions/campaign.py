@@ -267,8 +267,9 @@ class Campaign:
         for instruction in self.reminders_due(today):
             number = len(instruction.reminders) + 1
             templates = self.templates(instruction.language)
-            reminder = render(templates, "reminder", self._context(instruction, today))
-            original = render(templates, "instruction", self._context(instruction, today))
+            context = self._context(instruction, today)
+            reminder = render(templates, "reminder", context)
+            original = render(templates, "instruction", context)
             msgid = message_id(instruction.reference, f"reminder-{number}", self._domain())
             try:
                 message = build_message(
