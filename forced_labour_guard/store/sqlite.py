@@ -132,9 +132,12 @@ class SqliteStore:
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A snapshot for reading on its own connection, so long reads never block this one."""
-        conn = sqlite3.connect(
-            self.path, isolation_level=None, timeout=self._busy_timeout, check_same_thread=False
-        )
+        try:
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=self._busy_timeout, check_same_thread=False
+            )
+        except sqlite3.Error as error:  # e.g. the file's directory was removed since opening
+            raise StoreError(f"{self.path}: cannot read the store ({error})") from None
         try:
             conn.execute("BEGIN")
             yield conn

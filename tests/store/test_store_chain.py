@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -222,6 +223,18 @@ def test_closed_store_raises_store_error(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StoreError):
         store.first_seen(["S-1"])
+
+
+def test_store_gone_since_opening_is_a_store_error_for_readers(tmp_path: Path) -> None:
+    folder = tmp_path / "audit"
+    folder.mkdir()
+    store = SqliteStore(folder / "audit.db")
+    shutil.rmtree(folder)
+    with pytest.raises(StoreError, match="cannot read the store"):
+        store.verify()
+    with pytest.raises(StoreError, match="cannot read the store"):
+        list(store.rows())
+    store.close()
 
 
 def _chain(length: int) -> list[Row]:
