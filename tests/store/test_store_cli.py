@@ -47,6 +47,19 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def add_override(
+    capsys: pytest.CaptureFixture[str],
+    store: str,
+    *args: str,
+    reason: str = "r",
+    by: str = "alice",
+    expires: str = EXPIRES,
+) -> tuple[int, str, str]:
+    """``flg override add`` with the scope and codes in ``args``."""
+    extra = ["--reason", reason, "--by", by, "--expires", expires]
+    return run(capsys, "override", "add", "--store", store, *args, *extra)
+
+
 def test_screening_without_a_store_records_nothing(
     tmp_path: Path,
     po_file: Path,
@@ -95,23 +108,11 @@ def test_override_commands_and_their_effect_on_check_po(
     tmp_path: Path, po_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = str(tmp_path / "audit.db")
-    code, out, _ = run(
+    code, out, _ = add_override(
         capsys,
-        "override",
-        "add",
-        "--store",
         store,
-        "--po",
-        "PO-77",
-        "--code",
-        "A4",
-        "--reason",
-        "yarn now from Egypt; mill certificates on file",
-        "--by",
-        "alice",
-        "--expires",
-        EXPIRES,
-        "--json",
+        *("--po", "PO-77", "--code", "A4", "--json"),
+        reason="yarn now from Egypt; mill certificates on file",
     )
     assert code == 0
     added = json.loads(out)
@@ -123,22 +124,8 @@ def test_override_commands_and_their_effect_on_check_po(
     assert decision["findings"][0]["released_by"] == "OVR-1"
     assert decision["overrides"][0]["reason"].startswith("yarn now from Egypt")
 
-    code, out, err = run(
-        capsys,
-        "override",
-        "add",
-        "--store",
-        store,
-        "--supplier",
-        "S-77",
-        "--code",
-        "ENTITY_LIST",
-        "--reason",
-        "name clash",
-        "--by",
-        "alice",
-        "--expires",
-        EXPIRES,
+    code, out, err = add_override(
+        capsys, store, "--supplier", "S-77", "--code", "ENTITY_LIST", reason="name clash"
     )
     assert code == 0 and "pending_approval" in out and "second person" in err
     code, _, err = run(capsys, "override", "approve", "OVR-3", "--store", store, "--by", "alice")
@@ -170,59 +157,14 @@ def test_override_add_rejects_bad_requests(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = str(tmp_path / "audit.db")
-    code, _, err = run(
-        capsys,
-        "override",
-        "add",
-        "--store",
-        store,
-        "--code",
-        "A4",
-        "--reason",
-        "r",
-        "--by",
-        "a",
-        "--expires",
-        EXPIRES,
-    )
+    code, _, err = add_override(capsys, store, "--code", "A4", by="a")
     assert code == 2 and "needs a scope" in err
-    code, _, err = run(
-        capsys,
-        "override",
-        "add",
-        "--store",
-        store,
-        "--po",
-        "P",
-        "--code",
-        "A4",
-        "--reason",
-        "r",
-        "--by",
-        "a",
-        "--expires",
-        "2001-01-01",
+    code, _, err = add_override(
+        capsys, store, "--po", "P", "--code", "A4", by="a", expires="2001-01-01"
     )
     assert code == 2 and "expires_on" in err and "already past" in err
     with pytest.raises(SystemExit) as exit_info:
-        main(
-            [
-                "override",
-                "add",
-                "--store",
-                store,
-                "--po",
-                "P",
-                "--code",
-                "SCREENING_UNAVAILABLE",
-                "--reason",
-                "r",
-                "--by",
-                "a",
-                "--expires",
-                EXPIRES,
-            ]
-        )
+        add_override(capsys, store, "--po", "P", "--code", "SCREENING_UNAVAILABLE", by="a")
     assert exit_info.value.code == 2
 
 
@@ -280,23 +222,7 @@ def test_audit_export_filters_and_formats(
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**PO, "id": "PO-88", "supplier": {"id": "S-88", "name": "Other"}}))
     run(capsys, "check-po", str(other), "--store", store)
-    run(
-        capsys,
-        "override",
-        "add",
-        "--store",
-        store,
-        "--supplier",
-        "S-77",
-        "--code",
-        "A4",
-        "--reason",
-        "r",
-        "--by",
-        "alice",
-        "--expires",
-        EXPIRES,
-    )
+    add_override(capsys, store, "--supplier", "S-77", "--code", "A4")
 
     code, out, err = run(capsys, "audit", "export", "--store", store)
     assert code == 0 and "exported 3" in err
