@@ -182,7 +182,7 @@ def _iter_csv(
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     number = 1
     try:
-        reader = csv.DictReader(text)
+        reader = csv.DictReader(text, strict=True)
         if not reader.fieldnames:
             raise InputError("empty CSV: expected a header row", source=source)
         for number, row in enumerate(reader, start=2):

@@ -269,3 +269,14 @@ def test_batch_csv_that_is_not_utf8_exits_2(
     assert code == 2
     assert '"action": "allow"' not in out
     assert "not UTF-8" in err and "Traceback" not in err
+
+
+def test_batch_csv_with_an_open_quote_is_an_error_not_a_merged_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "batch.csv"
+    batch.write_text('name,country\nA,CN\n"B,DE\nC,PT\n', encoding="utf-8")
+    code, out, err = run(capsys, "screen-suppliers", str(batch))
+    assert code == 2
+    assert len(out.splitlines()) == 1  # row 2 only; the rest was never read as one merged name
+    assert "not valid CSV" in err
