@@ -81,7 +81,8 @@ class AuditedGuard:
             overrides = self.store.overrides(po_id=po_id, supplier_ids=[key])
         except StoreError as error:
             log.error("audit store unreadable: %s", error)
-            return _store_failed(screen({}), key, self.guard, f"it could not be read: {error}")
+            why = f"it could not be read: {error}"
+            return _store_failed(screen({}), supplier, self.guard, why, first_seen={})
         raw = screen(seen)
         today = today_of(raw.screened_at)
         decision = apply_overrides(
@@ -103,19 +104,30 @@ class AuditedGuard:
         except StoreError as error:
             log.error("audit store unwritable: %s", error)
             why = f"the decision could not be recorded: {error}"
-            return _store_failed(raw, key, self.guard, why, first_seen=seen)
+            return _store_failed(raw, supplier, self.guard, why, first_seen=seen)
         return decision
 
 
 def _store_failed(
     raw: Decision,
-    key: str,
+    supplier: Supplier,
     guard: Guard,
     why: str,
     *,
-    first_seen: Mapping[str, dt.date] | None = None,
+    first_seen: Mapping[str, dt.date],
 ) -> Decision:
-    """``raw`` plus a SCREENING_UNAVAILABLE finding, re-decided by the policy (no overrides)."""
+    """``raw`` plus a SCREENING_UNAVAILABLE finding, re-decided by the policy (no overrides).
+
+    The exit windows count from the Guard's own dates (``first_seen`` merged with a B4 provider's),
+    as in ``raw``: with SCREENING_UNAVAILABLE relaxed to warn, a NO_B4_ACK whose window is over
+    must still block rather than restart its window today."""
+    key = supplier_key(supplier)
+    today = today_of(raw.screened_at)
+    try:
+        dates = guard.first_seen_dates(supplier, today, first_seen)
+    except Exception:  # the provider failing as well: the decision blocks or warns regardless
+        log.exception("B4 first-seen dates unavailable while the audit store failed")
+        dates = first_seen
     finding = Finding(
         code=FindingCode.SCREENING_UNAVAILABLE,
         subject="audit store",
@@ -126,9 +138,7 @@ def _store_failed(
         supplier_id=key,
     )
     findings = [*raw.findings, finding]
-    verdict = evaluate(
-        findings, guard.policy, today=today_of(raw.screened_at), first_seen=first_seen
-    )
+    verdict = evaluate(findings, guard.policy, today=today, first_seen=dates)
     return raw.model_copy(
         update={
             "action": verdict.action,

@@ -18,8 +18,9 @@ from forced_labour_guard.model import (
     PurchaseOrder,
     Supplier,
 )
+from forced_labour_guard.policy import Policy, Rule
 from forced_labour_guard.region.locator import RegionHit
-from forced_labour_guard.store import OverrideRequest, SqliteStore, canonical_hash
+from forced_labour_guard.store import OverrideRequest, SqliteStore, StoreError, canonical_hash
 from forced_labour_guard.store.audited import AuditedGuard
 
 
@@ -259,5 +260,31 @@ def test_override_keeps_exit_windows_the_guard_counted_from_a_b4_provider(
     assert {f.code: f.released_by for f in decision.findings} == {
         FindingCode.A4: "OVR-2",
         FindingCode.NO_B4_ACK: None,
+    }
+    assert decision.action is Action.BLOCK
+
+
+@pytest.mark.parametrize("failure", ["unreadable", "unwritable"])
+def test_store_failure_keeps_exit_windows_the_guard_counted_from_a_b4_provider(
+    store: SqliteStore, clock: Clock, failure: str
+) -> None:
+    # SCREENING_UNAVAILABLE relaxed to warn: the action then rests on NO_B4_ACK, whose B5 window
+    # (counted by the provider from the missed deadline, 120 days ago) is long over.
+    relaxed = Policy(rules={FindingCode.SCREENING_UNAVAILABLE: Rule(action=Action.WARN)})
+    provider = MissedDeadline(DAY.date() - dt.timedelta(days=120))
+    guard = Guard(locator=HotanLocator(), b4_status=provider, policy=relaxed, clock=clock)
+    supplier = Supplier(id="S-LATE", name="Late Answer Textiles", country="VN")
+    if failure == "unreadable":
+        store.close()
+    else:
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise StoreError("disk full")
+
+        store.append_decision = broken  # type: ignore[method-assign]
+    decision = AuditedGuard(guard, store).screen_supplier(supplier)
+    assert {f.code for f in decision.findings} == {
+        FindingCode.NO_B4_ACK,
+        FindingCode.SCREENING_UNAVAILABLE,
     }
     assert decision.action is Action.BLOCK
