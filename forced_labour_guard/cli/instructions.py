@@ -98,10 +98,11 @@ def _store_path(args: argparse.Namespace, *, required: bool = True) -> str | Non
     return sqlite_path(location)
 
 
-def _open_store(args: argparse.Namespace, *, must_exist: bool = True) -> CampaignStore:
+def _open_store(args: argparse.Namespace) -> CampaignStore:
+    """An existing store: a typo in the path must not report an empty campaign."""
     path = _store_path(args)
     assert path is not None
-    if must_exist and not Path(path).exists():
+    if not Path(path).exists():
         raise UsageError(f"{path}: no store there (check the path, or ${STORE_ENV})")
     return CampaignStore(path)
 
