@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, first_problem
 
 
 class DeniedGoods(BaseModel):
@@ -90,9 +90,8 @@ def load_denied_entry(path: str | Path) -> DeniedEntryRegister:
         try:
             entries.append(DeniedGoods.model_validate(row))
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            where, message = first_problem(error)
             raise InputError(
-                first["msg"], path=f"[{index}]{'.' + where if where else ''}", source=str(file)
+                message, path=f"[{index}]{'.' + where if where else ''}", source=str(file)
             ) from None
     return DeniedEntryRegister(entries)

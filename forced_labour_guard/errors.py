@@ -6,6 +6,8 @@ escapes is an internal error, which the Guard turns into a SCREENING_UNAVAILABLE
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class FlgError(Exception):
     """Base of every deliberate error; ``str(error)`` is the message shown to the user."""
@@ -27,3 +29,26 @@ class PolicyError(FlgError):
 
 class UsageError(FlgError):
     """A command line that cannot be carried out as given."""
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic location as a reader writes it: ``lines[0].inputs[1].origin_country``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def first_problem(error: ValidationError) -> tuple[str, str]:
+    """The path and message of a validation error's first problem, in the user's terms.
+
+    Every loader turns pydantic's errors into one :class:`InputError` line; this is the one place
+    that decides how that line reads (no "Value error, " prefix, plain words for the commonest
+    kinds), so the same mistake reads the same in every command."""
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field (check its spelling against `flg schema`)"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    return field_path(first["loc"]), message

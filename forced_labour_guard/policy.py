@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from forced_labour_guard.errors import PolicyError
+from forced_labour_guard.errors import PolicyError, field_path
 from forced_labour_guard.model import Action, Finding, FindingCode
 from forced_labour_guard.steps import ordered, step
 
@@ -164,8 +164,9 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            where = ".".join(str(part) for part in item["loc"])
-            problems.append(f"{where}: {item['msg']}" if where else item["msg"])
+            where = field_path(item["loc"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
         raise PolicyError(f"{source}: " + "; ".join(problems)) from None
 
 

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, first_problem
 
 MAX_NESTING: Final = 64
 """Deepest nesting of objects and arrays accepted; real records stay far below it."""
@@ -87,13 +87,6 @@ def parse_json(text: str, *, source: str) -> Any:
     return value
 
 
-def _error_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def validate(model: type[ModelT], data: Any, *, source: str) -> ModelT:
     """Validate parsed data as ``model``; the error names the first offending field path."""
     if not isinstance(data, dict):
@@ -104,15 +97,9 @@ def validate(model: type[ModelT], data: Any, *, source: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems = error.errors()
-        first = problems[0]
-        path = _error_path(first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling against `flg schema`)"
-        elif first["type"] == "missing":
-            message = "required field is missing"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        path, message = first_problem(error)
+        count = error.error_count()
+        more = f" (and {count - 1} more problem(s))" if count > 1 else ""
         raise InputError(message + more, path=path or None, source=source) from None
     except RecursionError:
         raise InputError(f"nested more than {MAX_NESTING} levels deep", source=source) from None

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from forced_labour_guard.errors import InputError, UsageError
+from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
 from forced_labour_guard.store import (
@@ -260,9 +260,8 @@ def _override_add(args: argparse.Namespace) -> int:
             expires_on=args.expires,
         )
     except ValidationError as error:
-        item = error.errors()[0]
-        where = ".".join(str(part) for part in item["loc"])
-        raise InputError(item["msg"].removeprefix("Value error, "), path=where or None) from None
+        where, message = first_problem(error)
+        raise InputError(message, path=where or None) from None
     with _open(args, create=True) as store:
         override = store.add_override(request)
     _print_override(override, args)

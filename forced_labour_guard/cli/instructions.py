@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from forced_labour_guard.cli.audit import STORE_ENV, store_location
-from forced_labour_guard.errors import InputError, UsageError
+from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign import (
     Campaign,
@@ -118,9 +118,8 @@ def _load_company(path: str) -> Company:
     try:
         return Company.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InputError(str(first["msg"]), path=where, source=path) from None
+        where, message = first_problem(error)
+        raise InputError(message, path=where or None, source=path) from None
 
 
 # ----------------------------------------------------------------------------- delivery options

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.instructions.model import Recipient
 
 CSV_COLUMNS: Final = (
@@ -48,9 +48,7 @@ _EXTRA_CELLS: Final = "\x00extra"  # csv.DictReader's key for cells beyond the h
 
 
 def _path_of(error: ValidationError) -> tuple[str, str]:
-    first = error.errors()[0]
-    path = ".".join(str(part) for part in first["loc"])
-    return path, str(first["msg"])
+    return first_problem(error)
 
 
 def _validate(payload: Any, source: str) -> Recipient:

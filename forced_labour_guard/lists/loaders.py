@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.lists.custom import custom_version, parse_custom_csv, parse_custom_json
 from forced_labour_guard.lists.dhs import parse_dhs_page
 from forced_labour_guard.lists.entries import SNAPSHOT_FORMAT, ListEntry, Snapshot
@@ -93,10 +93,9 @@ def parse_snapshot(text: str, *, source: str) -> Snapshot:
     try:
         return Snapshot.model_validate_json(text)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where, message = first_problem(error)
         raise InputError(
-            f"not a valid list snapshot: {first['msg']}", path=where, source=source
+            f"not a valid list snapshot: {message}", path=where or None, source=source
         ) from None
 
 

@@ -15,7 +15,7 @@ from typing import IO, Any, Final
 
 from pydantic import TypeAdapter, ValidationError
 
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.store.chain import Row
 
 _FIELDS: Final = Row._fields
@@ -84,10 +84,9 @@ def read_jsonl(lines: Iterable[str], *, source: str = "export") -> Iterator[Row]
                 {name: data[name] for name in _FIELDS if name in data}, strict=True
             )
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
+            where, message = first_problem(error)
             raise InputError(
-                f"not an audit export entry ({where}: {first['msg']})", source=f"{source}:{number}"
+                f"not an audit export entry ({where}: {message})", source=f"{source}:{number}"
             ) from None
         except ValueError as error:
             raise InputError(
