@@ -215,7 +215,12 @@ class Finding(_Output):
     @property
     def key(self) -> str:
         """Stable identity across screenings: first-seen dates and overrides are keyed by it."""
-        return f"{self.supplier_id or ''}|{self.code.value}|{self.subject}"
+        return finding_key(self.supplier_id, self.code.value, self.subject)
+
+
+def finding_key(supplier_id: str | None, code: str, subject: str) -> str:
+    """The formula behind ``Finding.key``, for code that holds a finding as stored JSON."""
+    return f"{supplier_id or ''}|{code}|{subject}"
 
 
 class ListVersion(_Output):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from forced_labour_guard.model import Decision
+from forced_labour_guard.model import Decision, finding_key
 from forced_labour_guard.store import migrations
 from forced_labour_guard.store.base import DecisionRecord, StoreError
 from forced_labour_guard.store.chain import Row, seal, timestamp, to_entry, verify_rows
@@ -440,7 +440,7 @@ def _first_seen_problems(conn: sqlite3.Connection) -> list[str]:
             continue
         day = _utc_day(dt.datetime.fromisoformat(decision["screened_at"]))
         for finding in findings:
-            key = f"{finding.get('supplier_id') or ''}|{finding['code']}|{finding['subject']}"
+            key = finding_key(finding.get("supplier_id"), finding["code"], finding["subject"])
             if key not in expected or day < expected[key]:
                 expected[key] = day
     actual = dict(conn.execute("SELECT finding_key, first_seen FROM first_seen").fetchall())
