@@ -85,14 +85,19 @@ class AuditedGuard:
             return _store_failed(screen({}), supplier, self.guard, why, first_seen={})
         raw = screen(seen)
         today = today_of(raw.screened_at)
-        decision = apply_overrides(
-            raw,
-            overrides,
-            today=today,
-            po_id=po_id,
-            policy=self.guard.policy,
-            first_seen=self.guard.first_seen_dates(supplier, today, seen),
-        )
+        try:
+            decision = apply_overrides(
+                raw,
+                overrides,
+                today=today,
+                po_id=po_id,
+                policy=self.guard.policy,
+                first_seen=self.guard.first_seen_dates(supplier, today, seen),
+            )
+        except Exception as error:  # e.g. the B4 provider failing: fail closed, never raise
+            log.exception("overrides could not be applied")
+            why = f"its overrides could not be applied ({type(error).__name__}: {error})"
+            return _store_failed(raw, supplier, self.guard, why, first_seen=seen)
         try:
             self.store.append_decision(
                 decision,

@@ -288,3 +288,23 @@ def test_store_failure_keeps_exit_windows_the_guard_counted_from_a_b4_provider(
         FindingCode.SCREENING_UNAVAILABLE,
     }
     assert decision.action is Action.BLOCK
+
+
+class _BrokenDates:
+    """A B4 provider whose findings work but whose first-seen dates cannot be read."""
+
+    def __call__(self, supplier: Supplier, today: dt.date) -> list[Finding]:
+        return []
+
+    def first_seen(self, supplier: Supplier, today: dt.date) -> dict[str, dt.date]:
+        raise RuntimeError("campaign table locked")
+
+
+def test_a_failure_while_applying_overrides_fails_closed_instead_of_raising(
+    clock: Clock, store: SqliteStore
+) -> None:
+    guard = Guard(locator=HotanLocator(), clock=clock, b4_status=_BrokenDates())
+    supplier = Supplier(id="S-CLEAN", name="Clean Buttons GmbH", country="DE")
+    decision = AuditedGuard(guard, store).screen_supplier(supplier)
+    assert decision.action is Action.BLOCK
+    assert "overrides could not be applied" in decision.findings[-1].detail
