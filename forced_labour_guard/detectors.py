@@ -40,6 +40,7 @@ class Node:
     tier: int
     link: Link
     owner: str  # the supplier, sub-supplier or producer whose group this company belongs to
+    parent: str  # the company whose relationship led here (the owner itself, or a group member)
     input_tier: bool  # reached through an order-line input's producer (A4 territory)
 
     def describe(self) -> str:
@@ -50,8 +51,12 @@ class Node:
         if self.link == "producer":
             return f"Input producer {label}"
         if self.link == "sub_supplier":
-            return f"Sub-supplier {label} (tier {self.tier + 1}, supplying {self.owner})"
-        return f"{label}, {'the parent' if self.link == 'parent' else 'a ' + self.link} of {self.owner}"
+            return f"Sub-supplier {label} (tier {self.tier + 1}, supplying {self.parent})"
+        return f"{label}, {'the parent' if self.link == 'parent' else 'a ' + self.link} of {self.parent}"
+
+    def presence(self) -> str:
+        """Whose presence in the region a group member's location shows."""
+        return self.owner if self.parent == self.owner else f"the group of {self.owner}"
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,12 @@ def walk_supplier(
     link: Link = "direct",
     input_tier: bool = False,
 ) -> Walk:
-    """Every company reachable from ``root`` through relationships, depth-first, in record order."""
+    """Every company reachable from ``root`` through relationships, depth-first, in record order.
+
+    Records from JSON are trees, so walking them ends; only an object cycle built in Python could
+    loop, and that is cut. The depth limit bounds the rest."""
     nodes: list[Node] = []
     not_screened: list[str] = []
-
-    def identity(supplier: Supplier) -> tuple[str, ...]:
-        return ("id", supplier.id) if supplier.id else ("name", supplier.name.casefold())
 
     def visit(
         supplier: Supplier,
@@ -81,15 +86,18 @@ def walk_supplier(
         tier: int,
         how: Link,
         owner: str,
-        on_path: frozenset[tuple[str, ...]],
+        parent: str,
+        on_path: frozenset[int],
     ) -> None:
-        nodes.append(Node(supplier, here, tier, how, owner, input_tier))
-        on_path = on_path | {identity(supplier)}
+        nodes.append(Node(supplier, here, tier, how, owner, parent, input_tier))
+        on_path = on_path | {id(supplier)}
         for index, relation in enumerate(supplier.relationships):
             child = relation.supplier
             child_path = f"{here}.relationships[{index}].supplier"
-            if identity(child) in on_path:
-                continue  # a cycle: this company is already being screened on this path
+            if id(child) in on_path:
+                # A true cycle (the same object inside itself, built in code). A company repeated
+                # by id in JSON is walked again: its copy may carry relationships the first lacks.
+                continue
             if tier + 1 > max_depth:
                 not_screened.append(child_path)
                 continue
@@ -98,9 +106,9 @@ def walk_supplier(
                 how in ("direct", "sub_supplier", "producer") or child_link == "sub_supplier"
             )
             child_owner = supplier.label if owns_child else owner
-            visit(child, child_path, tier + 1, child_link, child_owner, on_path)
+            visit(child, child_path, tier + 1, child_link, child_owner, supplier.label, on_path)
 
-    visit(root, path, 0, link, root.label, frozenset())
+    visit(root, path, 0, link, root.label, root.label, frozenset())
     return Walk(nodes, not_screened)
 
 
@@ -172,7 +180,7 @@ def detect_locations(
             if code is FindingCode.A2:
                 detail = (
                     f"{node.describe()} is in the Uyghur Region ({what}: {hit.describe()}), so "
-                    f"{node.owner} has a presence in the region whatever it makes for us."
+                    f"{node.presence()} has a presence in the region whatever it makes for us."
                 )
             elif code is FindingCode.A4:
                 detail = (

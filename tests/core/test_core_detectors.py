@@ -356,3 +356,39 @@ def test_a_suppliers_addresses_inherit_its_country_but_facilities_do_not() -> No
         }
     )
     assert codes(located.screen_supplier(with_plant)) == [("A1", "supplier.facilities[0]")]
+
+
+def test_a_company_repeated_by_id_is_walked_again_so_its_copy_cannot_hide_a_link() -> None:
+    # A -> sub-supplier B -> parent A (a second copy of A that also lists a subsidiary in Hotan).
+    a_again = {
+        "id": "A",
+        "name": "A",
+        "relationships": [
+            {
+                "kind": "subsidiary",
+                "supplier": {"name": "A Hotan", "addresses": [{"text": "Hotan, Xinjiang"}]},
+            }
+        ],
+    }
+    b = {"id": "B", "name": "B", "relationships": [{"kind": "parent", "supplier": a_again}]}
+    top = {"id": "A", "name": "A", "relationships": [{"kind": "sub_supplier", "supplier": b}]}
+    decision = guard().check_purchase_order(po(top))
+    assert [f.code.value for f in decision.findings] == ["A2"]
+    assert decision.findings[0].subject.endswith(".relationships[0].supplier.addresses[0]")
+
+
+def test_a_group_member_found_through_a_parent_is_explained_as_the_group() -> None:
+    parent = {
+        "name": "Holding",
+        "relationships": [
+            {
+                "kind": "subsidiary",
+                "supplier": {"name": "Hotan Plant", "addresses": [{"text": "Hotan, Xinjiang"}]},
+            }
+        ],
+    }
+    top = {"name": "Top", "relationships": [{"kind": "parent", "supplier": parent}]}
+    (finding,) = guard().check_purchase_order(po(top)).findings
+    assert finding.code is FindingCode.A2
+    assert finding.detail.startswith("Hotan Plant, a subsidiary of Holding is in the Uyghur Region")
+    assert "so the group of Top has a presence" in finding.detail
