@@ -280,3 +280,13 @@ def test_batch_csv_with_an_open_quote_is_an_error_not_a_merged_row(
     assert code == 2
     assert len(out.splitlines()) == 1  # row 2 only; the rest was never read as one merged name
     assert "not valid CSV" in err
+
+
+def test_the_entity_list_example_blocks_on_the_bundled_list(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check-po", str(EXAMPLES / "po_entity_list.json"), "--json")
+    decision = json.loads(out)
+    assert decision["action"] == "block"
+    assert [f["code"] for f in decision["findings"]] == ["ENTITY_LIST"]
+    assert decision["list_versions"][0]["complete"] is False
