@@ -286,6 +286,7 @@ def test_the_entity_list_example_blocks_on_the_bundled_list(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = run(capsys, "check-po", str(EXAMPLES / "po_entity_list.json"), "--json")
+    assert code == 0
     decision = json.loads(out)
     assert decision["action"] == "block"
     assert [f["code"] for f in decision["findings"]] == ["ENTITY_LIST"]
