@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from forced_labour_guard.store import (
     sqlite_path,
     verify_rows,
 )
-from forced_labour_guard.store.audited import AuditedGuard
+from forced_labour_guard.store.audited import AuditedGuard, DecisionCallback
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
 from forced_labour_guard.store.records import Override, OverrideRequest
 
@@ -53,12 +54,18 @@ def store_location(args: argparse.Namespace) -> str | None:
     return str(location) if location else None
 
 
-def with_store(guard: Guard, args: argparse.Namespace) -> Guard | AuditedGuard:
-    """The Guard itself without a store; with one, a Guard that records and applies overrides."""
+def with_store(
+    guard: Guard,
+    args: argparse.Namespace,
+    *,
+    after_decision: Sequence[DecisionCallback] = (),
+) -> Guard | AuditedGuard:
+    """The Guard itself without a store; with one, a Guard that records and applies overrides and
+    runs ``after_decision`` on each decision it records (ignored without a store)."""
     location = store_location(args)
     if location is None:
         return guard
-    return AuditedGuard(guard, open_store(location))
+    return AuditedGuard(guard, open_store(location), after_decision=after_decision)
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Store:

@@ -12,6 +12,7 @@ import datetime as dt
 from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
 from forced_labour_guard.guard import Guard
+from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.lists.setup import add_list_options, list_setup_from_args
 from forced_labour_guard.model import Action
@@ -39,7 +40,9 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
 def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
     """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
     With a store (--store or FLG_STORE) it records every decision and applies overrides, and
-    suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5)."""
+    suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5), and
+    suppliers a recorded decision asks a B4 instruction for are queued in that file's campaign
+    tables (``flg instructions pending``)."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
     b4_status = provider_for_store(store_location(args))
@@ -52,7 +55,8 @@ def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
         problems=lists.problems,
         warnings=lists.warnings,
     )
-    return with_store(guard, args)
+    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
+    return with_store(guard, args, after_decision=after)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:

@@ -1,7 +1,10 @@
 """``flg instructions``: run a B4 instruction campaign and its B5 follow-up from the command line.
 
 * ``issue``   send the instruction to every active supplier in a suppliers file (or write .eml files)
-* ``status``  one line per instruction: issued, acknowledged, proof accepted/rejected, overdue; counts
+* ``status``  one line per instruction: issued, acknowledged, proof accepted/rejected, overdue; counts,
+              and how many flagged suppliers still need an instruction
+* ``pending`` suppliers a recorded screening flagged for a B4 instruction (an A4 finding, say) that
+              have not been sent one yet, with the findings that flagged them
 * ``ack``     record a supplier's answer with its proof documents (files, or a reply saved as .eml)
 * ``review``  accept or reject the proof of the latest answer
 * ``remind``  send the reminders due today and mark overdue suppliers
@@ -44,6 +47,7 @@ from forced_labour_guard.instructions.model import (
     CampaignSettings,
     Company,
     Instruction,
+    PendingSupplier,
     ProofKind,
     Review,
     Status,
@@ -314,12 +318,18 @@ def _status(args: argparse.Namespace) -> int:
     today = _today(args)
     with _open_store(args) as store:
         records = store.instructions(campaign=args.campaign, supplier_key=args.supplier)
+        waiting = store.pending(supplier_key=args.supplier)
     rows = [_row(r, today) for r in records]
     counts = Counter(row["status"] for row in rows)
     if args.json:
         print(
             json.dumps(
-                {"today": today.isoformat(), "counts": dict(counts), "instructions": rows},
+                {
+                    "today": today.isoformat(),
+                    "counts": dict(counts),
+                    "instructions": rows,
+                    "needs_instruction": [p.supplier_key for p in waiting],
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -347,6 +357,62 @@ def _status(args: argparse.Namespace) -> int:
     print(
         f"\n{len(rows)} instruction(s) on {today.isoformat()}: "
         + ", ".join(f"{counts.get(s.value, 0)} {s.value.replace('_', ' ')}" for s in STATUS_ORDER)
+    )
+    if waiting:
+        names = ", ".join(_clip(p.supplier_key, 24) for p in waiting[:5])
+        more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+        print(
+            f"{len(waiting)} supplier(s) flagged by screening need an instruction: {names}{more} "
+            "(see 'flg instructions pending')"
+        )
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- pending
+
+
+def _pending_row(entry: PendingSupplier) -> dict[str, Any]:
+    return {
+        "supplier": entry.supplier_key,
+        "name": entry.supplier.name,
+        "first_flagged_on": entry.first_flagged_on.isoformat(),
+        "last_flagged_on": entry.last_flagged_on.isoformat(),
+        "supplier_record": entry.supplier.model_dump(mode="json", exclude_none=True),
+        "reasons": [reason.model_dump(mode="json") for reason in entry.reasons],
+    }
+
+
+def _pending(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        waiting = store.pending(supplier_key=args.supplier)
+    if args.json:
+        print(
+            json.dumps(
+                {"count": len(waiting), "pending": [_pending_row(p) for p in waiting]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for entry in waiting:
+        print(
+            f"{_clip(entry.supplier_key, 24)}  {_clip(entry.supplier.name, 40)}  "
+            f"flagged {entry.first_flagged_on.isoformat()}"
+        )
+        for reason in entry.reasons:
+            where = (
+                f" in {clean_inline(reason.decision_subject)}" if reason.decision_subject else ""
+            )
+            print(
+                f"    {reason.code} {clean_inline(reason.subject)}{where} "
+                f"({reason.first_flagged_on.isoformat()}): {clean_inline(reason.detail)}"
+            )
+    if not waiting:
+        print("No flagged supplier is waiting for a B4 instruction.")
+        return EXIT_OK
+    print(
+        f"\n{len(waiting)} supplier(s) need a B4 instruction. Add each one's e-mail to the suppliers "
+        "file and run 'flg instructions issue' (with --only ID to reach just them)."
     )
     return EXIT_OK
 
@@ -488,6 +554,19 @@ def register(subparsers: Any) -> None:
     _add_store(status)
     _add_today(status)
     status.set_defaults(func=_status)
+
+    pending = commands.add_parser(
+        "pending",
+        help="suppliers a screening flagged for a B4 instruction that have not been sent one",
+        description="Suppliers that a screening recorded in this store flagged for a B4 "
+        "instruction (an A4 finding, say), with the findings behind it. A supplier leaves the list "
+        "once an instruction to it is sent in any campaign. The screened supplier record has no "
+        "e-mail address: add one to the suppliers file before issuing.",
+    )
+    pending.add_argument("--supplier", metavar="ID", help="only this supplier (id, else name)")
+    pending.add_argument("--json", action="store_true")
+    _add_store(pending)
+    pending.set_defaults(func=_pending)
 
     ack = commands.add_parser("ack", help="record a supplier's answer and its proof")
     ack.add_argument("reference", nargs="?", metavar="REFERENCE", help="e.g. FLG-B4-3F9A2C71D0")

@@ -6,8 +6,13 @@ Proof documents are stored once per content, keyed by SHA-256, and linked to eac
 with the file name the supplier gave and the kind of proof; who reviewed them and when is kept on
 the acknowledgement. Every change also appends a row to ``campaign_events``, the campaign's history.
 
+Suppliers a recorded screening flagged for a B4 instruction (an A4 finding, say) wait in
+``campaign_pending`` with the findings that put them there (``campaign_pending_reasons``) until an
+instruction to them is sent; see ``instructions.pending``.
+
 Dates are ISO strings, timestamps ISO 8601 in UTC. WAL mode lets a status report read while a
-campaign is being sent.
+campaign is being sent. The schema moves forward only: a file made by an older version gets the
+missing tables when it is opened (``_MIGRATIONS``); a newer one is refused.
 """
 
 from __future__ import annotations
@@ -27,12 +32,16 @@ from forced_labour_guard.instructions.model import (
     CampaignSettings,
     Company,
     Instruction,
+    PendingReason,
+    PendingSupplier,
     ProofDocument,
     ProofKind,
     Review,
+    supplier_key,
 )
+from forced_labour_guard.model import Finding, Supplier
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024
 
 _SCHEMA: Final = """
@@ -101,6 +110,28 @@ CREATE TABLE IF NOT EXISTS campaign_events (
     detail TEXT NOT NULL DEFAULT ''
 );
 """
+
+# Version -> the statements that bring a file from the version before up to it. A new file runs
+# the version 1 schema above and then every step, so old and new files end up alike.
+_MIGRATIONS: Final[dict[int, str]] = {
+    2: """
+CREATE TABLE IF NOT EXISTS campaign_pending (
+    supplier_key TEXT PRIMARY KEY,
+    supplier_json TEXT NOT NULL,
+    first_flagged_on TEXT NOT NULL,
+    last_flagged_on TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_pending_reasons (
+    supplier_key TEXT NOT NULL REFERENCES campaign_pending(supplier_key),
+    code TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    decision_subject TEXT,
+    first_flagged_on TEXT NOT NULL,
+    PRIMARY KEY (supplier_key, code, subject)
+);
+""",
+}
 
 
 def utc_now() -> dt.datetime:
@@ -176,12 +207,18 @@ class CampaignStore:
                     f"forced_labour_guard understands ({SCHEMA_VERSION}); upgrade the package",
                     source=self.path,
                 )
-            if version is None:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+            if version is None:  # a new file: the first schema and every step, noted once
+                _run_script(self._db, _SCHEMA)
+                for step in range(2, SCHEMA_VERSION + 1):
+                    _run_script(self._db, _MIGRATIONS[step])
                 self._db.execute(
                     "INSERT INTO campaign_schema_version (version) VALUES (?)", (SCHEMA_VERSION,)
+                )
+                return
+            for step in range(version + 1, SCHEMA_VERSION + 1):  # an old file: a row per step
+                _run_script(self._db, _MIGRATIONS[step])
+                self._db.execute(
+                    "INSERT INTO campaign_schema_version (version) VALUES (?)", (step,)
                 )
 
     def _now(self) -> str:
@@ -466,6 +503,91 @@ class CampaignStore:
             review_note=row["review_note"],
         )
 
+    # -- suppliers waiting for an instruction ------------------------------------------------
+
+    def queue_pending(
+        self,
+        supplier: Supplier,
+        findings: Sequence[Finding],
+        *,
+        on: dt.date,
+        decision_subject: str | None = None,
+    ) -> None:
+        """Note that a screening on ``on`` found ``findings`` asking for a B4 instruction to
+        ``supplier``. Idempotent: screening the same order again adds nothing; the earliest date
+        (and the screening it came from) is kept for the supplier and for each finding, and the
+        supplier record is refreshed to the latest one seen."""
+        key = supplier_key(supplier)
+        day = on.isoformat()
+        with self._db:
+            self._db.execute(
+                "INSERT INTO campaign_pending (supplier_key, supplier_json, first_flagged_on, "
+                "last_flagged_on) VALUES (?, ?, ?, ?) ON CONFLICT(supplier_key) DO UPDATE SET "
+                "supplier_json = excluded.supplier_json, "
+                "first_flagged_on = MIN(first_flagged_on, excluded.first_flagged_on), "
+                "last_flagged_on = MAX(last_flagged_on, excluded.last_flagged_on)",
+                (key, supplier.model_dump_json(exclude_none=True), day, day),
+            )
+            for finding in findings:
+                self._db.execute(
+                    "INSERT INTO campaign_pending_reasons (supplier_key, code, subject, detail, "
+                    "decision_subject, first_flagged_on) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(supplier_key, code, subject) DO UPDATE SET "
+                    "detail = excluded.detail, decision_subject = excluded.decision_subject, "
+                    "first_flagged_on = excluded.first_flagged_on "
+                    "WHERE excluded.first_flagged_on < campaign_pending_reasons.first_flagged_on",
+                    (
+                        key,
+                        finding.code.value,
+                        finding.subject,
+                        finding.detail,
+                        decision_subject,
+                        day,
+                    ),
+                )
+
+    def pending(self, *, supplier_key: str | None = None) -> list[PendingSupplier]:
+        """Flagged suppliers with no instruction sent to them yet, in any campaign, earliest flag
+        first. Derived on every read: sending an instruction (not a draft whose send failed)
+        takes the supplier off the list, and nothing has to be marked."""
+        where = "" if supplier_key is None else "AND p.supplier_key = ?"
+        params: list[Any] = [] if supplier_key is None else [supplier_key]
+        rows = self._db.execute(
+            "SELECT * FROM campaign_pending p WHERE NOT EXISTS (SELECT 1 FROM "
+            "campaign_instructions i WHERE i.supplier_key = p.supplier_key AND i.sent_at IS NOT "
+            f"NULL) {where} ORDER BY p.first_flagged_on, p.supplier_key",
+            params,
+        ).fetchall()
+        if not rows:
+            return []
+        keys = [row["supplier_key"] for row in rows]
+        marks = ",".join("?" * len(keys))
+        reasons: dict[str, list[PendingReason]] = {}
+        for r in self._db.execute(
+            f"SELECT * FROM campaign_pending_reasons WHERE supplier_key IN ({marks}) "
+            "ORDER BY first_flagged_on, code, subject",
+            keys,
+        ):
+            reasons.setdefault(r["supplier_key"], []).append(
+                PendingReason(
+                    code=r["code"],
+                    subject=r["subject"],
+                    detail=r["detail"],
+                    decision_subject=r["decision_subject"],
+                    first_flagged_on=dt.date.fromisoformat(r["first_flagged_on"]),
+                )
+            )
+        return [
+            PendingSupplier(
+                supplier_key=row["supplier_key"],
+                supplier=Supplier.model_validate_json(row["supplier_json"]),
+                first_flagged_on=dt.date.fromisoformat(row["first_flagged_on"]),
+                last_flagged_on=dt.date.fromisoformat(row["last_flagged_on"]),
+                reasons=reasons.get(row["supplier_key"], []),
+            )
+            for row in rows
+        ]
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, reference: str) -> Instruction | None:
@@ -550,6 +672,15 @@ class CampaignStore:
             )
             for row in rows
         ]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run each statement of ``script`` inside the caller's transaction (``executescript`` would
+    commit first). Every statement is ``IF NOT EXISTS``, so two processes opening an old file at
+    once both succeed."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _timestamp(value: str | None) -> dt.datetime | None:

@@ -170,3 +170,27 @@ class CampaignSettings(_Record):
         description="Send a reminder this many days before the deadline (one per entry).",
     )
     language: str = Field(default="en", description="Template language when a recipient has none.")
+
+
+class PendingReason(_Record):
+    """A finding that asked for a B4 instruction to a supplier, as first seen by a screening."""
+
+    code: str
+    subject: str
+    detail: str
+    decision_subject: str | None = Field(
+        default=None, description="What the screening that first raised it was about, e.g. a PO id."
+    )
+    first_flagged_on: dt.date
+
+
+class PendingSupplier(_Record):
+    """A supplier that a recorded screening flagged for a B4 instruction and that has not been sent
+    one yet. The canonical supplier has no e-mail, so its address must be added to the recipients
+    file before ``flg instructions issue`` can reach it."""
+
+    supplier_key: str
+    supplier: Supplier
+    first_flagged_on: dt.date
+    last_flagged_on: dt.date
+    reasons: list[PendingReason] = Field(default_factory=list)

@@ -5,7 +5,17 @@ The plain ``Guard`` stays pure (no I/O). ``AuditedGuard`` wraps one with a ``Sto
 1. read the first-seen dates and the overrides held for the screened supplier (and order);
 2. let the Guard screen with those dates, so responsible-exit windows count from the first sighting;
 3. apply the effective overrides (``store.overrides.apply_overrides``);
-4. append the final decision, with the record's canonical hash, to the audit chain.
+4. run the ``after_decision`` callbacks with the final decision and the screened supplier (the CLI
+   uses one to queue suppliers for a B4 instruction, ``instructions.pending.queue_b4_for``);
+5. append the final decision, with the record's canonical hash, to the audit chain.
+
+The callbacks run just before the append rather than after it so that what the caller gets back is
+exactly what is on record: a callback that raises is logged and leaves a warning on the decision,
+and that warning is recorded with it (the audit trail then shows the follow-up did not happen).
+A failing callback never changes the action, the findings or the steps, never prevents the append
+and never raises out of screening. If the append itself fails afterwards, the decision fails closed
+as below while the callback's effect stays (the supplier was flagged; queuing is idempotent).
+Callbacks run only for decisions about to be recorded, not for the fail-closed ones below.
 
 Fail closed: if the store cannot be read or written, the decision gains a SCREENING_UNAVAILABLE
 finding (block under the default policy) instead of going out unrecorded or without its exit-window
@@ -16,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import BaseModel
 
@@ -31,13 +41,23 @@ from forced_labour_guard.store.records import RecordKind
 
 log = logging.getLogger(__name__)
 
+DecisionCallback = Callable[[Decision, Supplier], None]
+"""Called with the final decision and the directly screened supplier, before it is recorded."""
+
 
 class AuditedGuard:
     """Screens like ``guard`` and records every decision in ``store``; see the module docstring."""
 
-    def __init__(self, guard: Guard, store: Store) -> None:
+    def __init__(
+        self,
+        guard: Guard,
+        store: Store,
+        *,
+        after_decision: Sequence[DecisionCallback] = (),
+    ) -> None:
         self.guard = guard
         self.store = store
+        self.after_decision = tuple(after_decision)
 
     def check_purchase_order(self, po: PurchaseOrder) -> Decision:
         return self._screen(
@@ -98,6 +118,7 @@ class AuditedGuard:
             log.exception("overrides could not be applied")
             why = f"its overrides could not be applied ({type(error).__name__}: {error})"
             return _store_failed(raw, supplier, self.guard, why, first_seen=seen)
+        decision = self._run_callbacks(decision, supplier)
         try:
             self.store.append_decision(
                 decision,
@@ -111,6 +132,25 @@ class AuditedGuard:
             why = f"the decision could not be recorded: {error}"
             return _store_failed(raw, supplier, self.guard, why, first_seen=seen)
         return decision
+
+    def _run_callbacks(self, decision: Decision, supplier: Supplier) -> Decision:
+        """Each callback sees the same decision; one that fails adds a warning and nothing else."""
+        problems: list[str] = []
+        for callback in self.after_decision:
+            try:
+                callback(decision, supplier)
+            except Exception as error:  # never raise out of screening, never loosen the decision
+                name = getattr(callback, "__name__", type(callback).__name__)
+                log.exception("after-decision callback %s failed", name)
+                problems.append(
+                    f"The follow-up '{name}' failed after this decision "
+                    f"({type(error).__name__}: {error}); the decision stands and is on record, "
+                    "but that follow-up (e.g. queuing the supplier for a B4 instruction) did not "
+                    "happen: do it by hand."
+                )
+        if not problems:
+            return decision
+        return decision.model_copy(update={"warnings": [*decision.warnings, *problems]})
 
 
 def _store_failed(

@@ -41,6 +41,8 @@ def test_schema_is_prefixed_versioned_and_in_wal_mode(tmp_path: Path) -> None:
             "campaign_acknowledgements",
             "campaign_proofs",
             "campaign_events",
+            "campaign_pending",
+            "campaign_pending_reasons",
         }
         assert db.execute("SELECT version FROM campaign_schema_version").fetchall() == [
             (SCHEMA_VERSION,)
