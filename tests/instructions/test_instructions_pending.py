@@ -130,6 +130,32 @@ def test_an_earlier_screening_recorded_late_moves_the_flag_date_back(tmp_path: P
         assert [(r.code, r.decision_subject) for r in entry.reasons] == [("A4", "PO-EARLY")]
 
 
+def test_a_listed_input_producer_queues_the_direct_supplier(tmp_path: Path) -> None:
+    guard, _, campaigns = audited(tmp_path / "flg.sqlite", Clock(DAY_ONE))
+    po = {
+        **CLEAN_PO,
+        "id": "PO-SILICON",
+        "lines": [
+            {
+                "line_id": "1",
+                "description": "Silicon metal",
+                "inputs": [
+                    {
+                        "material": "silicon",
+                        "origin_country": "CN",
+                        "producer": {"name": "Hoshine Silicon Industry Co., Ltd.", "country": "CN"},
+                    }
+                ],
+            }
+        ],
+    }
+    decision = guard.check_purchase_order(PurchaseOrder.model_validate(po))
+    assert FindingCode.ENTITY_LIST in {f.code for f in b4_findings(decision)}
+    [entry] = campaigns.pending()
+    assert entry.supplier_key == "V-10001"  # the supplier we buy from, not the producer
+    assert "ENTITY_LIST" in {r.code for r in entry.reasons}
+
+
 def test_a_clean_order_queues_nothing(tmp_path: Path) -> None:
     guard, store, campaigns = audited(tmp_path / "flg.sqlite", Clock(DAY_ONE))
     decision = guard.check_purchase_order(PurchaseOrder.model_validate(CLEAN_PO))
