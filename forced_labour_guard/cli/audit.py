@@ -58,14 +58,14 @@ def with_store(
     guard: Guard,
     args: argparse.Namespace,
     *,
-    after_decision: Sequence[DecisionCallback] = (),
+    on_decision: Sequence[DecisionCallback] = (),
 ) -> Guard | AuditedGuard:
     """The Guard itself without a store; with one, a Guard that records and applies overrides and
-    runs ``after_decision`` on each decision it records (ignored without a store)."""
+    runs ``on_decision`` on each decision it records (ignored without a store)."""
     location = store_location(args)
     if location is None:
         return guard
-    return AuditedGuard(guard, open_store(location), after_decision=after_decision)
+    return AuditedGuard(guard, open_store(location), on_decision=on_decision)
 
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Store:

@@ -56,7 +56,7 @@ def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
         warnings=lists.warnings,
     )
     after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
-    return with_store(guard, args, after_decision=after)
+    return with_store(guard, args, on_decision=after)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:

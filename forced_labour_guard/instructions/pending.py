@@ -3,7 +3,7 @@
 DESIGN's policy table says an A4 finding (inputs from the Uyghur Region) warns *and* opens a B4
 instruction for that supplier; findings on input producers that are on a list carry B4 as well. The
 Guard stays pure and only names the step; this module is the edge that remembers it. It gives the
-audited Guard a callback (``AuditedGuard(guard, store, after_decision=[queue_b4_for(campaigns)])``)
+audited Guard a callback (``AuditedGuard(guard, store, on_decision=[queue_b4_for(campaigns)])``)
 that writes the screened supplier to the campaign tables of the same store file, where
 ``flg instructions status`` and ``flg instructions pending`` show it until an instruction is sent.
 
@@ -28,7 +28,7 @@ def b4_findings(decision: Decision) -> list[Finding]:
 
 
 def queue_b4_for(store: CampaignStore) -> Callable[[Decision, Supplier], None]:
-    """A callback for ``AuditedGuard(after_decision=...)`` that queues ``supplier`` in ``store``
+    """A callback for ``AuditedGuard(on_decision=...)`` that queues ``supplier`` in ``store``
     when its decision has B4 findings, dated by the day of the screening. Store errors propagate:
     the audited Guard catches them, logs them and puts a warning on the decision."""
 

@@ -5,7 +5,7 @@ The plain ``Guard`` stays pure (no I/O). ``AuditedGuard`` wraps one with a ``Sto
 1. read the first-seen dates and the overrides held for the screened supplier (and order);
 2. let the Guard screen with those dates, so responsible-exit windows count from the first sighting;
 3. apply the effective overrides (``store.overrides.apply_overrides``);
-4. run the ``after_decision`` callbacks with the final decision and the screened supplier (the CLI
+4. run the ``on_decision`` callbacks with the final decision and the screened supplier (the CLI
    uses one to queue suppliers for a B4 instruction, ``instructions.pending.queue_b4_for``);
 5. append the final decision, with the record's canonical hash, to the audit chain.
 
@@ -53,11 +53,11 @@ class AuditedGuard:
         guard: Guard,
         store: Store,
         *,
-        after_decision: Sequence[DecisionCallback] = (),
+        on_decision: Sequence[DecisionCallback] = (),
     ) -> None:
         self.guard = guard
         self.store = store
-        self.after_decision = tuple(after_decision)
+        self.on_decision = tuple(on_decision)
 
     def check_purchase_order(self, po: PurchaseOrder) -> Decision:
         return self._screen(
@@ -136,7 +136,7 @@ class AuditedGuard:
     def _run_callbacks(self, decision: Decision, supplier: Supplier) -> Decision:
         """Each callback sees the same decision; one that fails adds a warning and nothing else."""
         problems: list[str] = []
-        for callback in self.after_decision:
+        for callback in self.on_decision:
             try:
                 callback(decision, supplier)
             except Exception as error:  # never raise out of screening, never loosen the decision

@@ -78,7 +78,7 @@ def audited(
     campaigns = CampaignStore(path)
     guard = Guard.default(clock=clock)
     hooks = list(callbacks) or [queue_b4_for(campaigns)]
-    return AuditedGuard(guard, store, after_decision=hooks), store, campaigns
+    return AuditedGuard(guard, store, on_decision=hooks), store, campaigns
 
 
 def test_an_a4_order_queues_its_supplier_once_with_the_earliest_date(tmp_path: Path) -> None:
