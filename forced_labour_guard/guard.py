@@ -216,7 +216,13 @@ class Guard:
             log.exception("screening %s failed", subject)
             findings = [_unavailable(key, f"internal error ({type(error).__name__}: {error})")]
         findings += [_unavailable(key, problem) for problem in self.problems]
-        verdict = evaluate(findings, self.policy, today=today, first_seen=first_seen)
+        try:
+            verdict = evaluate(findings, self.policy, today=today, first_seen=first_seen)
+        except Exception as error:  # a malformed finding (an unknown step, say) must not escape
+            log.exception("deciding %s failed", subject)
+            why = f"internal error while deciding ({type(error).__name__}: {error})"
+            findings = [*findings, _unavailable(key, why)]
+            verdict = evaluate([_unavailable(key, why)], self.policy, today=today)
         reasons = verdict.reasons or [self._clean_reason()]
         return Decision(
             action=verdict.action,

@@ -392,3 +392,17 @@ def test_a_group_member_found_through_a_parent_is_explained_as_the_group() -> No
     assert finding.code is FindingCode.A2
     assert finding.detail.startswith("Hotan Plant, a subsidiary of Holding is in the Uyghur Region")
     assert "so the group of Top has a presence" in finding.detail
+
+
+def test_a_finding_the_policy_cannot_read_fails_closed_instead_of_raising() -> None:
+    from forced_labour_guard.model import Finding
+
+    def provider(supplier: Supplier, today: dt.date) -> list[Finding]:
+        return [
+            Finding(code=FindingCode.NO_B4_ACK, subject="supplier", detail="Overdue.", steps=["B9"])
+        ]
+
+    decision = guard(b4_status=provider).screen_supplier(Supplier(name="A"))
+    assert decision.action is Action.BLOCK
+    assert decision.findings[-1].code is FindingCode.SCREENING_UNAVAILABLE
+    assert "internal error while deciding" in decision.findings[-1].detail
