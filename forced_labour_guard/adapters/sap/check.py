@@ -127,7 +127,7 @@ def messages_for(
     decision: Decision, adapter: SapAdapter, supplier: Supplier
 ) -> list[dict[str, str]]:
     """One message per finding (E when it blocks today, W when it warns, I when released),
-    then W for each caveat; an allow with nothing to say gets one I message."""
+    then W for each caveat; without findings the first message is an I saying what was checked."""
     today = today_of(decision.screened_at)
     key = supplier_key(supplier)
     seen = adapter.store.first_seen([key]) if adapter.store is not None else {}
@@ -142,10 +142,9 @@ def messages_for(
         )
         kind = "E" if action is Action.BLOCK and decision.action is Action.BLOCK else "W"
         out.append(_message(kind, sentence))
-    out += [_message("W", warning) for warning in decision.warnings]
     if not out:
         out.append(_message("I", decision.reasons[0] if decision.reasons else "No link found."))
-    return out
+    return out + [_message("W", warning) for warning in decision.warnings]
 
 
 def _message(kind: str, text: str) -> dict[str, str]:
