@@ -149,7 +149,7 @@ def messages_for(
 
 def _message(kind: str, text: str) -> dict[str, str]:
     flat = " ".join(text.split())
-    pieces = [flat[i : i + _PIECE] for i in range(0, 4 * _PIECE, _PIECE)]
+    pieces = _pieces(flat)
     return {
         "type": kind,
         "id": MESSAGE_CLASS,
@@ -157,6 +157,22 @@ def _message(kind: str, text: str) -> dict[str, str]:
         "message": flat[:_MESSAGE_MAX],
         **{f"message_v{i + 1}": piece for i, piece in enumerate(pieces)},
     }
+
+
+def _pieces(flat: str) -> list[str]:
+    """Four pieces of at most 50 characters, cut before a space: SAP drops a variable's trailing
+    spaces but keeps leading ones, so "&1&2&3&4" puts the words back together with their spaces."""
+    pieces: list[str] = []
+    rest = flat
+    while rest and len(pieces) < 4:
+        if len(rest) <= _PIECE:
+            pieces.append(rest)
+            break
+        cut = rest.rfind(" ", 1, _PIECE + 1)
+        cut = cut if cut > 0 else _PIECE
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return pieces + [""] * (4 - len(pieces))
 
 
 def fail_closed_answer(why: str) -> dict[str, Any]:
