@@ -100,6 +100,10 @@ class SapSettings(_Settings):
     regions: RegionSettings = Field(default_factory=RegionSettings)
     origin: OriginSettings = Field(default_factory=OriginSettings)
     enforcement: EnforcementSettings = Field(default_factory=EnforcementSettings)
+    webhook_origins: list[str] = Field(
+        default_factory=list,
+        description="Event Mesh origins the webhook handshake allows; empty allows any.",
+    )
 
     def secret(self, variable: str) -> str:
         value = os.environ.get(variable)
