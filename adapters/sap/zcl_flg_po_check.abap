@@ -86,10 +86,11 @@ CLASS zcl_flg_po_check IMPLEMENTATION.
 
     mmpur_business_obj_id ls_header-id.
     IF lv_failure IS NOT INITIAL.
-      " no usable answer: fail closed (002 = 'Forced-labour check unavailable (&1); order not cleared')
+      " no usable answer: fail closed, as SCREENING_UNAVAILABLE (090, text '&1&2&3&4')
       lv_type = COND #( WHEN gc_fail_closed = abap_true THEN 'E' ELSE 'W' ).
-      lv_v1 = lv_failure.   " CHAR50: longer texts are cut, never a runtime error
-      mmpur_message_forced lv_type gc_msgid '002' lv_v1 '' '' ''.
+      lv_v1 = 'Forced-labour check unavailable; not cleared:'.
+      lv_v2 = | { lv_failure }|.   " CHAR50: longer texts are cut, never a runtime error
+      mmpur_message_forced lv_type gc_msgid '090' lv_v1 lv_v2 '' ''.
       IF gc_fail_closed = abap_true.
         ch_failed = abap_true.
       ENDIF.

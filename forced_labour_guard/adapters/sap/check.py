@@ -30,11 +30,27 @@ from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.detectors import today_of
 from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.guard import supplier_key
-from forced_labour_guard.model import Action, Decision, Supplier
+from forced_labour_guard.model import Action, Decision, FindingCode, Supplier
 from forced_labour_guard.policy import finding_action
 
 MESSAGE_CLASS = "ZFLG"
-MESSAGE_NUMBER = "001"
+# Stable message numbers, one per finding code (ABAP code may branch on them); the same numbers as
+# the decision service's own BAPIRET2 answer for canonical orders. In SE91 each of them has the
+# text "&1&2&3&4": the variables carry the sentence, so the buyer reads the whole explanation.
+NUMBERS = {
+    FindingCode.A1: "001",
+    FindingCode.A2: "002",
+    FindingCode.A3: "003",
+    FindingCode.A4: "004",
+    FindingCode.ENTITY_LIST: "010",
+    FindingCode.POSSIBLE_MATCH: "011",
+    FindingCode.HIGH_RISK_SECTOR: "020",
+    FindingCode.NO_B4_ACK: "030",
+    FindingCode.DENIED_ENTRY: "040",
+    FindingCode.SCREENING_UNAVAILABLE: "090",
+}
+ALLOW_NUMBER = "000"
+WARNING_NUMBER = "900"
 _PIECE = 50
 _MESSAGE_MAX = 220
 
@@ -60,6 +76,13 @@ class CheckRequest(BaseModel):
     purchase_order: str = Field(default="", max_length=10)
     supplier: str = Field(min_length=1, max_length=10)
     items: list[CheckItem] = Field(default_factory=list)
+
+
+def is_sap_request(body: object) -> bool:
+    """Whether a check request carries SAP keys (this module's form: ``supplier`` is a supplier
+    number) rather than a canonical PurchaseOrder (``supplier`` an object): a service route that
+    takes both hands the first kind here."""
+    return isinstance(body, dict) and isinstance(body.get("supplier"), str)
 
 
 def parse_request(body: object) -> CheckRequest:
@@ -135,25 +158,27 @@ def messages_for(
     out = []
     for finding in decision.findings:
         if finding.released_by is not None:
-            out.append(_message("I", f"Released by {finding.released_by}: {finding.detail}"))
+            released = f"Released by {finding.released_by}: {finding.detail}"
+            out.append(_message("I", NUMBERS[finding.code], released))
             continue
         action, sentence = finding_action(
             finding, adapter.guard.policy, today=today, first_seen=first_seen
         )
         kind = "E" if action is Action.BLOCK and decision.action is Action.BLOCK else "W"
-        out.append(_message(kind, sentence))
+        out.append(_message(kind, NUMBERS[finding.code], sentence))
     if not out:
-        out.append(_message("I", decision.reasons[0] if decision.reasons else "No link found."))
-    return out + [_message("W", warning) for warning in decision.warnings]
+        reason = decision.reasons[0] if decision.reasons else "No link found."
+        out.append(_message("I", ALLOW_NUMBER, reason))
+    return out + [_message("W", WARNING_NUMBER, warning) for warning in decision.warnings]
 
 
-def _message(kind: str, text: str) -> dict[str, str]:
+def _message(kind: str, number: str, text: str) -> dict[str, str]:
     flat = " ".join(text.split())
     pieces = _pieces(flat)
     return {
         "type": kind,
         "id": MESSAGE_CLASS,
-        "number": MESSAGE_NUMBER,
+        "number": number,
         "message": flat[:_MESSAGE_MAX],
         **{f"message_v{i + 1}": piece for i, piece in enumerate(pieces)},
     }
@@ -180,7 +205,7 @@ def fail_closed_answer(why: str) -> dict[str, Any]:
     text = f"Forced-labour screening could not run ({why}); the order cannot be cleared."
     return {
         "action": Action.BLOCK.value,
-        "messages": [_message("E", text)],
+        "messages": [_message("E", NUMBERS[FindingCode.SCREENING_UNAVAILABLE], text)],
         "decision": {
             "action": Action.BLOCK.value,
             "screened_at": dt.datetime.now(dt.UTC).isoformat(),

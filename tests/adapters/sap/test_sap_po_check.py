@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from forced_labour_guard.adapters.sap.check import is_sap_request
 from forced_labour_guard.adapters.sap.routes import check_route
 from forced_labour_guard.store import open_store
 from tests.adapters.sap.conftest import adapter_for
@@ -45,7 +46,7 @@ def _check(gateway: FakeGateway, body: bytes, **options: Any) -> tuple[int, dict
 
 def _assert_bapiret2(message: dict[str, str]) -> None:
     assert message["type"] in {"E", "W", "I"}
-    assert (message["id"], message["number"]) == ("ZFLG", "001")
+    assert message["id"] == "ZFLG" and len(message["number"]) == 3 and message["number"].isdigit()
     assert len(message["message"]) <= 220
     assert all(len(message[f"message_v{i}"]) <= 50 for i in range(1, 5))
 
@@ -53,8 +54,8 @@ def _assert_bapiret2(message: dict[str, str]) -> None:
 def test_a_clean_order_is_allowed_with_one_information_message(gateway: FakeGateway) -> None:
     status, body = _check(gateway, _request("17300003", LINEN))
     assert (status, body["action"]) == (200, "allow")
-    types = [m["type"] for m in body["messages"]]
-    assert types[0] == "I" and set(types[1:]) <= {"W"}  # W: caveats such as the list's age
+    types = [(m["type"], m["number"]) for m in body["messages"]]
+    assert types[0] == ("I", "000") and set(types[1:]) <= {("W", "900")}  # caveats: list's age
     for message in body["messages"]:
         _assert_bapiret2(message)
 
@@ -65,7 +66,7 @@ def test_a_supplier_in_the_region_gets_an_error_message_that_stops_the_save(
     status, body = _check(gateway, _request("17300001", LINEN))
     assert (status, body["action"]) == (200, "block")
     errors = [m for m in body["messages"] if m["type"] == "E"]
-    assert errors
+    assert [m["number"] for m in errors] == ["001"]  # A1
     for message in body["messages"]:
         _assert_bapiret2(message)
     first = errors[0]
@@ -85,7 +86,7 @@ def test_sap_down_is_a_block_not_an_allow(gateway: FakeGateway) -> None:
     gateway.inject("GET", "/A_Supplier", 503, sap_error_body("X", "down"), times=9)
     status, body = _check(gateway, _request("17300003", LINEN))
     assert (status, body["action"]) == (200, "block")
-    assert body["messages"][0]["type"] == "E"
+    assert (body["messages"][0]["type"], body["messages"][0]["number"]) == ("E", "090")
 
 
 def test_a_malformed_request_is_400_naming_the_field(gateway: FakeGateway) -> None:
@@ -118,3 +119,9 @@ def test_the_check_is_recorded_but_writes_nothing_to_sap(
         check_route("POST", {}, _request("17300001", LINEN), adapter)
         assert [e.action.value for e in store.entries() if e.action] == ["block"]
     assert gateway.writes() == []
+
+
+def test_sap_key_requests_are_told_apart_from_canonical_orders() -> None:
+    assert is_sap_request(json.loads(_request("17300003", LINEN)))
+    assert not is_sap_request({"id": "PO-1", "supplier": {"name": "Linho do Norte Lda"}})
+    assert not is_sap_request([])
