@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from forced_labour_guard.adapters.sap.adapter import Outcome, SapAdapter
 from forced_labour_guard.adapters.sap.errors import SapError
 from forced_labour_guard.adapters.sap.events import SqliteEventLedger, handle_event
+from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.s4 import S4Client
 from forced_labour_guard.adapters.sap.settings import load_settings
 from forced_labour_guard.cli.audit import add_store_option, store_location
@@ -164,13 +165,19 @@ def _screen_suppliers(args: argparse.Namespace) -> int:
 
 
 def _check_pos(args: argparse.Namespace) -> int:
-    def keys(adapter: SapAdapter) -> Iterable[str]:
-        for po in adapter.s4.purchase_orders_since(args.since):
-            yield str(po.get("PurchaseOrder"))
+    orders: dict[str, Entity] = {}
 
-    return _run(
-        args, "purchase_order", keys, lambda adapter, key: adapter.check_purchase_order(key)
-    )
+    def keys(adapter: SapAdapter) -> Iterable[str]:
+        fields = adapter.origin_fields()
+        for po in adapter.s4.purchase_orders_since(args.since, extra_item_fields=fields):
+            key = str(po.get("PurchaseOrder"))
+            orders[key] = po  # read once, with its items: screened as read
+            yield key
+
+    def screen(adapter: SapAdapter, key: str) -> Outcome:
+        return adapter.check_purchase_order(key, po=orders.pop(key))
+
+    return _run(args, "purchase_order", keys, screen)
 
 
 def _events(args: argparse.Namespace) -> int:

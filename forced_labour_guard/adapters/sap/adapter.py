@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from forced_labour_guard.adapters.sap import enforce
 from forced_labour_guard.adapters.sap.mapping import Mapped, map_purchase_order, map_supplier
+from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.regions import CnRegionMap
 from forced_labour_guard.adapters.sap.s4 import S4Client, SupplierRecord
 from forced_labour_guard.adapters.sap.settings import SapSettings
@@ -90,12 +91,16 @@ class SapAdapter:
         )
         return record, map_supplier(record, self.regions)
 
-    def read_purchase_order(self, po_id: str) -> tuple[SupplierRecord, Mapped[PurchaseOrder]]:
-        po = self.s4.purchase_order(po_id, extra_item_fields=self._origin_fields())
+    def read_purchase_order(
+        self, po_id: str, *, po: Entity | None = None
+    ) -> tuple[SupplierRecord, Mapped[PurchaseOrder]]:
+        """The order (``po`` when already read with its items, as in batch) and its supplier."""
+        if po is None:
+            po = self.s4.purchase_order(po_id, extra_item_fields=self.origin_fields())
         record, supplier = self.read_supplier(str(po.get("Supplier") or ""))
         return record, map_purchase_order(po, supplier, self.regions, self.settings.origin)
 
-    def _origin_fields(self) -> tuple[str, ...]:
+    def origin_fields(self) -> tuple[str, ...]:
         origin = self.settings.origin
         return (origin.field,) if origin.kind == "custom_field" and origin.field else ()
 
@@ -107,8 +112,8 @@ class SapAdapter:
         decision = guard.screen_supplier(mapped.value)
         return self._enforce("supplier", supplier_id, decision, record, mapped.value)
 
-    def check_purchase_order(self, po_id: str) -> Outcome:
-        record, mapped = self.read_purchase_order(po_id)
+    def check_purchase_order(self, po_id: str, *, po: Entity | None = None) -> Outcome:
+        record, mapped = self.read_purchase_order(po_id, po=po)
         guard = self._guard_for(mapped)
         decision = guard.check_purchase_order(mapped.value)
         return self._enforce("purchase_order", po_id, decision, record, mapped.value.supplier)

@@ -9,7 +9,8 @@ Idempotency: SAP Event Mesh delivers at least once, so each event ``id`` (with i
 CloudEvents defines uniqueness) is claimed in an :class:`EventLedger` before work starts. A second
 delivery of a finished event is answered ``duplicate`` and does nothing; one that arrives while the
 first is still running is answered ``in_progress`` (the route answers 503 so it is delivered again
-later); an event whose processing failed is released, so a redelivery runs it again.
+later); an event whose processing failed is released, so a redelivery runs it again. A record SAP no
+longer has (404) is acknowledged as ignored: redelivering cannot bring it back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from forced_labour_guard.adapters.sap.adapter import Outcome, SapAdapter
-from forced_labour_guard.adapters.sap.errors import SapError
+from forced_labour_guard.adapters.sap.errors import SapError, SapNotFound
 from forced_labour_guard.errors import InputError
 
 PO_TYPES = frozenset(
@@ -163,6 +164,10 @@ def handle_event(event: object, adapter: SapAdapter, ledger: EventLedger) -> Eve
                 ledger.finish(source, event_id, "ignored")
                 return EventResult("ignored", event_id, f"business partner {key} is no supplier")
             outcome = adapter.screen_supplier(supplier)
+    except SapNotFound as error:
+        # deleted since the event, or never visible to this user: a redelivery cannot help
+        ledger.finish(source, event_id, "ignored")
+        return EventResult("ignored", event_id, f"not found in SAP: {error}")
     except SapError as error:
         ledger.release(source, event_id)
         return EventResult("failed", event_id, str(error))

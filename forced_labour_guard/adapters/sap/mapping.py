@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from pydantic import ValidationError
-
 from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.regions import CnRegionMap
 from forced_labour_guard.adapters.sap.s4 import SupplierRecord
@@ -230,18 +228,15 @@ def _line(item: Entity, origin: OriginSettings) -> tuple[OrderLine, list[str]]:
     text = _text(item, "PurchaseOrderItemText")
     inputs, origin_warnings = _inputs(item, material, text, origin)
     warnings += origin_warnings
-    try:
-        line = OrderLine(
-            line_id=_text(item, "PurchaseOrderItem") or None,
-            sku=material or None,
-            description=text or None,
-            quantity=quantity if quantity is None or quantity >= 0 else None,
-            unit_price=unit_price if unit_price is None or unit_price >= 0 else None,
-            currency=currency,
-            inputs=inputs,
-        )
-    except ValidationError as error:  # pragma: no cover - every field above is already checked
-        raise ValueError(f"PO item could not be mapped: {error}") from None
+    line = OrderLine(
+        line_id=_text(item, "PurchaseOrderItem") or None,
+        sku=material or None,
+        description=text or None,
+        quantity=quantity if quantity is None or quantity >= 0 else None,
+        unit_price=unit_price if unit_price is None or unit_price >= 0 else None,
+        currency=currency,
+        inputs=inputs,
+    )
     if quantity is not None and quantity < 0:
         warnings.append(f"negative quantity {quantity} left out")
     return line, warnings

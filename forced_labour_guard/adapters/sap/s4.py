@@ -10,7 +10,7 @@ addresses with their phone numbers. The names used are declared in ``services.py
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import requests
@@ -45,7 +45,11 @@ class S4Client:
         self.po = purchase_order
 
     @classmethod
-    def from_settings(cls, settings: SapSettings, **client_options: object) -> S4Client:
+    def from_settings(
+        cls, settings: SapSettings, *, sleep: Callable[[float], None] | None = None
+    ) -> S4Client:
+        """Both services of the system the settings name; ``sleep`` replaces the retry pause
+        (tests)."""
         session = requests.Session()
         session.verify = settings.verify_tls
         if isinstance(settings.auth, BasicAuthSettings):
@@ -69,7 +73,7 @@ class S4Client:
                 session=session,
                 timeout=timeout,
                 max_attempts=settings.max_attempts,
-                **client_options,  # type: ignore[arg-type]
+                sleep=sleep,
             )
 
         return cls(client(settings.business_partner_path), client(settings.purchase_order_path))

@@ -210,3 +210,10 @@ def test_route_answers_400_to_a_malformed_event(
         ledger,
     )
     assert answer.status == 400
+
+
+def test_an_order_sap_no_longer_has_is_acknowledged_not_retried(
+    gateway: FakeGateway, store: Store, ledger: SqliteEventLedger
+) -> None:
+    result = handle_event(_po_event("4599999999"), adapter_for(gateway, store=store), ledger)
+    assert result.status == "ignored" and "not found" in result.detail

@@ -184,3 +184,13 @@ def test_a_manual_supplier_address_on_the_po_is_screened(gateway: FakeGateway) -
     po.update({"AddressCityName": "Hotan", "AddressCountry": "CN", "AddressRegion": ""})
     outcome = adapter_for(gateway, dry_run=True).check_purchase_order("4500000001")
     assert outcome.decision.action is Action.BLOCK
+
+
+def test_sap_messages_from_the_reads_are_warnings_on_the_decision(gateway: FakeGateway) -> None:
+    gateway.read_message = {
+        "code": "BUPA/321",
+        "message": "Address data is being converted",
+        "severity": "warning",
+    }
+    outcome = adapter_for(gateway, dry_run=True).screen_supplier("17300003")
+    assert any("Address data is being converted" in w for w in outcome.decision.warnings)
