@@ -117,6 +117,16 @@ def _region(
 ) -> str | None:
     if not key:
         return None
+    if country is None:
+        # SAP keys a region by country; without one the key cannot be read for certain
+        province = regions.province(key)
+        warnings.append(
+            f"{where}: SAP region key {key!r} has no country, so which region it names is "
+            "unknown"
+            + (f" (in China it would be CN-{province})" if province else "")
+            + "; correct the address in SAP"
+        )
+        return f"CN-{province}" if province == "XJ" else key
     if country != "CN":
         return key
     province = regions.province(key)

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from forced_labour_guard.adapters.sap.mapping import map_address
+from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.regions import CnRegionMap, presets
 from forced_labour_guard.adapters.sap.settings import RegionSettings
 from forced_labour_guard.model import Action, Decision
+from forced_labour_guard.region.gazetteer import default_locator
 from tests.adapters.sap.conftest import adapter_for
 from tests.adapters.sap.fixtures import XINJIANG, dataset
 from tests.adapters.sap.gateway import FakeGateway
@@ -194,3 +197,37 @@ def test_sap_messages_from_the_reads_are_warnings_on_the_decision(gateway: FakeG
     }
     outcome = adapter_for(gateway, dry_run=True).screen_supplier("17300003")
     assert any("Address data is being converted" in w for w in outcome.decision.warnings)
+
+
+def _address(**fields: str) -> Entity:
+    row = {"BusinessPartner": "1", "AddressID": "1", "Country": "", "Region": "", "CityName": ""}
+    row.update(fields)
+    return Entity(data=row)
+
+
+ISO = CnRegionMap.from_settings(RegionSettings(scheme="iso_letters"))
+THREE = CnRegionMap.from_settings(RegionSettings(scheme="sap_three_digit"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "regions", "in_region"),
+    [
+        ({"Country": "cn", "Region": " xj "}, ISO, True),  # a tired clerk's spelling
+        ({"Country": "CN", "Region": "SH", "CityName": "Shanghai"}, ISO, False),
+        ({"Country": "CN", "CityName": "乌鲁木齐市"}, ISO, True),
+        ({"Country": "SG", "CityName": "新加坡"}, ISO, False),  # 新 of Singapore is not Xinjiang
+        ({"Country": "PT", "Region": "65"}, ISO, False),  # a Portuguese 65 is no GB/T code
+        ({"Country": "", "Region": "290"}, THREE, True),  # no country: read, and warned about
+        ({"Country": "CN", "Region": "300", "CityName": "Lhasa"}, THREE, False),
+    ],
+)
+def test_addresses_as_clerks_type_them(
+    fields: dict[str, str], regions: CnRegionMap, in_region: bool
+) -> None:
+    address = map_address(_address(**fields), regions, where="test").value
+    assert (default_locator().locate(address) is not None) is in_region
+
+
+def test_a_region_key_without_a_country_is_warned_about() -> None:
+    mapped = map_address(_address(Region="290"), THREE, where="supplier 1 address 1")
+    assert any("has no country" in w for w in mapped.warnings)
