@@ -20,6 +20,7 @@ class EntitySetInfo:
     keys: list[str]
     properties: dict[str, str] = field(default_factory=dict)
     updatable: set[str] = field(default_factory=set)
+    not_filterable: set[str] = field(default_factory=set)
     navigations: dict[str, str] = field(default_factory=dict)  # navigation -> target entity set
     etag_property: str | None = None
 
@@ -53,6 +54,8 @@ def service(name: str) -> dict[str, EntitySetInfo]:
             info.properties[prop_name] = prop.get("Type", "")
             if prop.get(f"{SAP}updatable") != "false":
                 info.updatable.add(prop_name)
+            if prop.get(f"{SAP}filterable") == "false":
+                info.not_filterable.add(prop_name)
             if prop.get("ConcurrencyMode") == "Fixed":
                 info.etag_property = prop_name
         for nav in et.findall(f"{EDM}NavigationProperty"):

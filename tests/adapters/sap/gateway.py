@@ -613,6 +613,8 @@ class _FilterParser:
         prop, op, literal = self._take(), self._take(), self._take()
         if prop not in self.info.properties:
             raise GatewayError(400, "/IWBEP/CM_MGW_RT/022", f"Property '{prop}' is invalid")
+        if prop in self.info.not_filterable:
+            raise GatewayError(400, "/IWBEP/CM_MGW_RT/025", f"Property '{prop}' is not filterable")
         compare = {
             "eq": lambda a, b: a == b,
             "ne": lambda a, b: a != b,

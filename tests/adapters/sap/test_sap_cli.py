@@ -123,7 +123,7 @@ def test_a_record_sap_cannot_give_is_an_error_line_and_exit_2(
     out, err = capsys.readouterr()
     assert code == 2
     assert _lines(out)[0]["error"] and _lines(out)[0]["action"] is None
-    assert "must not be treated as cleared" in err
+    assert "must not be treated as cleared" in err and "1 failed" in err
 
 
 def test_bad_since_and_missing_config_are_usage_errors(

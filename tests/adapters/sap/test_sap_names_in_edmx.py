@@ -82,6 +82,21 @@ def test_every_sap_name_in_the_adapter_source_is_declared() -> None:
     assert undeclared == []
 
 
+@pytest.mark.parametrize(
+    ("service_name", "set_name", "prop"),
+    [
+        ("API_BUSINESS_PARTNER", "A_BusinessPartner", "Supplier"),
+        ("API_BUSINESS_PARTNER", "A_BusinessPartnerAddress", "BusinessPartner"),
+        ("API_PURCHASEORDER_PROCESS_SRV", "A_PurchaseOrder", "CreationDate"),
+        ("API_PURCHASEORDER_PROCESS_SRV", "A_PurchaseOrder", "LastChangeDateTime"),
+    ],
+)
+def test_properties_the_adapter_filters_on_are_filterable(
+    service_name: str, set_name: str, prop: str
+) -> None:
+    assert prop not in service(service_name)[set_name].not_filterable
+
+
 def test_the_check_finds_a_name_that_is_not_in_the_edmx() -> None:
     """The guard above must be able to fail: a made-up name is caught."""
     edmx = service("API_BUSINESS_PARTNER")
