@@ -141,7 +141,7 @@ def _run(
         mode = "dry run: would change" if adapter.dry_run else "changed"
         print(
             f"flg: sap: screened {done} {label}(s): {counts['block']} block, {counts['warn']} "
-            f"warn, {counts['allow']} allow, {counts['error']} not readable; {mode} "
+            f"warn, {counts['allow']} allow, {counts['error']} failed; {mode} "
             f"{counts['writes']} SAP field(s)",
             file=sys.stderr,
         )
@@ -149,8 +149,8 @@ def _run(
             adapter.store.close()
     if counts["error"]:
         print(
-            "flg: error: some records could not be read from SAP; they were not screened and "
-            'must not be treated as cleared (see the lines with an "error").',
+            "flg: error: SAP failed for some records (a read, or a block that could not be "
+            'written); they must not be treated as cleared (see the lines with an "error").',
             file=sys.stderr,
         )
         return 2
