@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -73,9 +73,19 @@ class EventLedger(Protocol):
 class SqliteEventLedger:
     """The ledger in a SQLite file (by default the audit store's own file, table ``sap_events``)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        stale_after: dt.timedelta = dt.timedelta(minutes=15),
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        """``stale_after``: a claim still "running" after this long belongs to a process that
+        died mid-event; the next delivery takes it over instead of waiting forever."""
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._stale_after = stale_after
+        self._clock = clock
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS sap_events (source TEXT NOT NULL, id TEXT NOT NULL, "
             "state TEXT NOT NULL, status TEXT, claimed_at TEXT NOT NULL, "
@@ -83,14 +93,22 @@ class SqliteEventLedger:
         )
 
     def claim(self, source: str, event_id: str) -> Literal["new", "done", "running"]:
-        now = dt.datetime.now(dt.UTC).isoformat()
+        now = self._clock()
+        stale = (now - self._stale_after).isoformat()
         with self._lock:
             inserted = self._conn.execute(
                 "INSERT OR IGNORE INTO sap_events (source, id, state, claimed_at) "
                 "VALUES (?, ?, 'running', ?)",
-                (source, event_id, now),
+                (source, event_id, now.isoformat()),
             ).rowcount
             if inserted:
+                return "new"
+            taken_over = self._conn.execute(
+                "UPDATE sap_events SET claimed_at = ? WHERE source = ? AND id = ? "
+                "AND state = 'running' AND claimed_at < ?",
+                (now.isoformat(), source, event_id, stale),
+            ).rowcount
+            if taken_over:
                 return "new"
             row = self._conn.execute(
                 "SELECT state FROM sap_events WHERE source = ? AND id = ?", (source, event_id)

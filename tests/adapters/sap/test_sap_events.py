@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,3 +218,17 @@ def test_an_order_sap_no_longer_has_is_acknowledged_not_retried(
 ) -> None:
     result = handle_event(_po_event("4599999999"), adapter_for(gateway, store=store), ledger)
     assert result.status == "ignored" and "not found" in result.detail
+
+
+def test_a_claim_left_running_by_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    now = [dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)]
+    ledger = SqliteEventLedger(tmp_path / "ledger.db", clock=lambda: now[0])
+    assert ledger.claim("src", "e-9") == "new"
+    now[0] += dt.timedelta(minutes=5)
+    assert ledger.claim("src", "e-9") == "running"  # another delivery while it works
+    now[0] += dt.timedelta(minutes=20)
+    assert ledger.claim("src", "e-9") == "new"  # the first worker died: take it over
+    ledger.finish("src", "e-9", "processed")
+    now[0] += dt.timedelta(days=2)
+    assert ledger.claim("src", "e-9") == "done"  # a finished event is never redone
+    ledger.close()
