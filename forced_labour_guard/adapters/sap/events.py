@@ -10,7 +10,9 @@ CloudEvents defines uniqueness) is claimed in an :class:`EventLedger` before wor
 delivery of a finished event is answered ``duplicate`` and does nothing; one that arrives while the
 first is still running is answered ``in_progress`` (the route answers 503 so it is delivered again
 later); an event whose processing failed is released, so a redelivery runs it again. A record SAP no
-longer has (404) is acknowledged as ignored: redelivering cannot bring it back.
+longer has (404) is acknowledged as ignored: redelivering cannot bring it back. A claim left
+"running" by a process that died is taken over after ``stale_after``. In dry run the ledger is
+not touched, so a rehearsal does not use up the events of the real run.
 """
 
 from __future__ import annotations
@@ -133,6 +135,19 @@ class SqliteEventLedger:
         self._conn.close()
 
 
+class _DryRunLedger:
+    """Claims every event and remembers nothing."""
+
+    def claim(self, source: str, event_id: str) -> Literal["new", "done", "running"]:
+        return "new"
+
+    def finish(self, source: str, event_id: str, status: str) -> None:
+        return None
+
+    def release(self, source: str, event_id: str) -> None:
+        return None
+
+
 def parse_event(event: object) -> dict[str, Any]:
     """A CloudEvents 1.0 event as a dict, checked for the attributes the handler needs."""
     if not isinstance(event, Mapping):
@@ -168,6 +183,8 @@ def handle_event(event: object, adapter: SapAdapter, ledger: EventLedger) -> Eve
     else:
         return EventResult("ignored", parsed["id"], f"event type {kind} is not screened")
     source, event_id = parsed["source"], parsed["id"]
+    if adapter.dry_run:
+        ledger = _DryRunLedger()  # a dry run must not use up the event for the real run
     state = ledger.claim(source, event_id)
     if state == "done":
         return EventResult("duplicate", event_id, "already processed")

@@ -232,3 +232,15 @@ def test_a_claim_left_running_by_a_dead_process_is_taken_over(tmp_path: Path) ->
     now[0] += dt.timedelta(days=2)
     assert ledger.claim("src", "e-9") == "done"  # a finished event is never redone
     ledger.close()
+
+
+def test_a_dry_run_does_not_use_up_the_event(
+    gateway: FakeGateway, store: Store, ledger: SqliteEventLedger
+) -> None:
+    rehearsal = handle_event(
+        _po_event("4500000002"), adapter_for(gateway, store=store, dry_run=True), ledger
+    )
+    assert rehearsal.status == "processed" and gateway.writes() == []
+    real = handle_event(_po_event("4500000002"), adapter_for(gateway, store=store), ledger)
+    assert real.status == "processed"
+    assert gateway.row("A_Supplier", Supplier="17300001")["PurchasingIsBlocked"] is True
