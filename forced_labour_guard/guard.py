@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from forced_labour_guard import detectors
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.denied_entry import DeniedEntryRegister
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.lists.base import Watchlist
@@ -25,6 +26,7 @@ from forced_labour_guard.model import (
     ListVersion,
     PurchaseOrder,
     Supplier,
+    supplier_key,
 )
 from forced_labour_guard.policy import Policy, evaluate
 from forced_labour_guard.region.gazetteer import default_locator
@@ -32,18 +34,8 @@ from forced_labour_guard.region.locator import RegionLocator
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], dt.datetime]
 B4StatusProvider = Callable[[Supplier, dt.date], list[Finding]]
 """Returns NO_B4_ACK findings for a supplier that has not acknowledged its B4 instruction in time."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def supplier_key(supplier: Supplier) -> str:
-    """The key findings are held against: the ERP id where there is one, else the name."""
-    return supplier.id or supplier.name
 
 
 class Guard:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from forced_labour_guard.errors import InputError, UsageError
-from forced_labour_guard.lists.delta import rescreen
+from forced_labour_guard.lists.delta import DeltaGap, rescreen
 from forced_labour_guard.lists.loaders import FORMATS, ListFormat, load_list_file
 from forced_labour_guard.lists.refresh import (
     DEFAULT_MAX_SHRINK,
@@ -158,9 +158,23 @@ def _update(args: argparse.Namespace) -> int:
             print(f"  row not fully read: {problem}", file=sys.stderr)
     if args.rescreen:
         review, block = thresholds.review_threshold, thresholds.block_threshold
-        hits = rescreen(suppliers, result.added, version, min_score=review)
-        count = 0
-        for hit in hits:
+        found = rescreen(
+            suppliers,
+            result.added,
+            version,
+            min_score=review,
+            max_depth=policy.max_relationship_depth,
+        )
+        count = gaps = 0
+        for hit in found:
+            if isinstance(hit, DeltaGap):
+                gaps += 1
+                print(
+                    f"flg: {hit.where} ({hit.supplier}): {hit.subject} is deeper than "
+                    f"{policy.max_relationship_depth} tiers and was not delta-screened",
+                    file=sys.stderr,
+                )
+                continue
             count += 1
             finding = "ENTITY_LIST" if hit.match.score >= block else "POSSIBLE_MATCH"
             print(
@@ -176,4 +190,11 @@ def _update(args: argparse.Namespace) -> int:
                 )
             )
         print(f"delta screening: {count} hit(s) on entries new in this version", file=sys.stderr)
+        if gaps:
+            print(
+                f"flg: error: {gaps} related company record(s) lie beyond the depth limit, not "
+                "delta-screened; screen those suppliers with the Guard",
+                file=sys.stderr,
+            )
+            return 2
     return 0
