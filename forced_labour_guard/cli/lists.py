@@ -155,7 +155,13 @@ def _update(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         for problem in result.problems:
-            print(f"  row not fully read: {problem}", file=sys.stderr)
+            print(f"  not fully read: {problem}", file=sys.stderr)
+        if not version.complete:
+            print(
+                f"flg: the stored {version.name} is marked incomplete ({version.note}); every "
+                "decision made with it carries a warning until a refresh reads it in full",
+                file=sys.stderr,
+            )
     if args.rescreen:
         review, block = thresholds.review_threshold, thresholds.block_threshold
         found = rescreen(

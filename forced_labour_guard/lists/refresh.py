@@ -295,13 +295,20 @@ def update_list(
         return UpdateResult("not_modified", confirmed, previous_count=current.version.entries)
 
     try:
-        version, entries, problems = parse_list_text(
+        parsed = parse_list_text(
             fetched.text, format=source.format, name=source.name, source=source.url
         )
     except InputError as error:
         raise UpdateRefused(
             f"the download does not parse ({error}); the last good copy is kept"
         ) from error
+    version, entries, problems = parsed.version, parsed.entries, parsed.problems
+    if parsed.unread_tables and not force:
+        raise UpdateRefused(
+            f"{len(parsed.unread_tables)} table(s) of the download could not be read, so whole "
+            f"parts of the list would be missing ({'; '.join(parsed.unread_tables)}); the last "
+            "good copy is kept (use --force to store it anyway, marked incomplete)"
+        )
     if not entries:
         raise UpdateRefused(
             f"the download from {source.url} holds no entries; the last good copy is kept"

@@ -307,3 +307,78 @@ def test_an_unreadable_list_blocks_screening_and_is_one_error_for_status(
     assert main(["lists", "status", "--list", str(path)]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"flg: error: {path}: ")
+
+
+RENAMED_HEADER = (
+    "<p><b>Entities sourcing from Xinjiang</b> <a href='#'>Section 2(d)(2)(B)(v)</a></p>"
+    "<table><tr><th>Listed Party</th><th>Effective Date</th></tr>"
+    "<tr><td>Xinjiang Zhongtai Chemical Co. Ltd.</td><td>June 12, 2023</td></tr></table>"
+)
+
+
+def test_a_section_table_with_an_unknown_header_refuses_the_update_unless_forced(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    publish(root, page(["Camel Group Co., Ltd.", "Ninestar Corporation"]) + RENAMED_HEADER, 1)
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(lists)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "section 2(d)(2)(B)(v) table" in err
+    assert "'Listed Party'" in err
+    assert not (lists / "uflpa.json").exists()
+
+    default_fetcher().cache.clear()
+    assert main([*argv, "--force"]) == 0
+    assert "marked incomplete" in capsys.readouterr().err
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    [uflpa] = setup.watchlists
+    assert uflpa.version.complete is False
+    decision = Guard.default(watchlists=setup.watchlists).screen_supplier(
+        Supplier(name="Robert Bosch GmbH", country="DE")
+    )
+    assert any("UFLPA Entity List is incomplete" in w for w in decision.warnings)
+
+
+def test_a_layout_table_without_dates_or_a_section_is_not_an_unread_table() -> None:
+    from forced_labour_guard.lists.dhs import parse_dhs_page
+
+    layout = "<table><tr><td>Home</td><td>Topics</td></tr><tr><td>News</td></tr></table>"
+    parsed = parse_dhs_page(layout + page(["Camel Group Co., Ltd."]))
+    assert parsed.unread_tables == [] and parsed.complete
+    dated = "<table><tr><th>Party</th><th>When</th></tr><tr><td>X Co</td><td>May 1, 2024</td></tr></table>"
+    assert len(parse_dhs_page(page(["Camel Group Co., Ltd."]) + dated).unread_tables) == 1
+
+
+def test_a_list_whose_rows_were_not_all_read_says_so_on_every_decision(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    unreadable = "Anhui Example Trading Co., Ltd. (including two aliases: Anhui Sample Co.)"
+    publish(root, page(["Camel Group Co., Ltd.", unreadable]), 1)
+    assert main(["lists", "update", "--url", url, "--lists-dir", str(lists)]) == 0
+    err = capsys.readouterr().err
+    assert "says 2 aliases but 1 were read" in err and "marked incomplete" in err
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    guard = Guard.default(watchlists=setup.watchlists)
+    for supplier in ("Robert Bosch GmbH", "Camel Group Co Ltd"):
+        decision = guard.screen_supplier(Supplier(name=supplier))
+        assert decision.list_versions[0].complete is False
+        assert any("UFLPA Entity List is incomplete" in w for w in decision.warnings)
+
+
+def test_a_stored_copy_with_unread_rows_is_incomplete_even_if_it_says_complete(
+    tmp_path: Path,
+) -> None:
+    stored = {
+        "format": "flg-watchlist/1",
+        "version": {"name": "UFLPA Entity List", "as_of": "2026-08-03", "complete": True},
+        "problems": ["section 2(d)(2)(B)(ii) row 4: unbalanced brackets"],
+        "entries": [{"id": "c", "name": "Camel Group Co., Ltd."}],
+    }
+    (tmp_path / "uflpa.json").write_text(json.dumps(stored))
+    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    assert setup.watchlists[0].version.complete is False
+    assert "1 point(s) of the source were not fully read" in str(setup.watchlists[0].version.note)
