@@ -3,7 +3,10 @@
 It runs the detectors over a record, hands the findings to the policy, and returns a Decision with
 reasons, steps and the list versions used. It fails closed: if anything goes wrong while screening,
 the Decision carries a SCREENING_UNAVAILABLE finding (block by default) instead of an "allow".
-The Guard does no I/O of its own; watchlists, registers and the policy are loaded before it is built.
+The Guard does no I/O of its own; watchlists, registers and the policy are loaded before it is built,
+and a Guard that lives long (a server) loads new list versions through the loader it is given
+(:mod:`forced_labour_guard.lists.live`). Caveats that depend on the day, such as a list growing
+stale, are worked out for each decision from the Guard's clock.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.denied_entry import DeniedEntryRegister
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.lists.base import Watchlist
-from forced_labour_guard.lists.setup import stale_list_warnings
+from forced_labour_guard.lists.live import ListLoader, LiveLists, LoadedLists
+from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.model import (
     Decision,
@@ -52,19 +56,51 @@ class Guard:
         problems: Sequence[str] = (),
         warnings: Sequence[str] = (),
         clock: Clock = utc_now,
+        list_loader: ListLoader | None = None,
+        list_check_seconds: float | None = None,
+        max_list_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ) -> None:
         """``problems`` are known reasons the screening is incomplete (a configured list that failed
         to load, say): each becomes a SCREENING_UNAVAILABLE finding on every decision. ``warnings`` are
-        caveats added to every decision (a stale list)."""
+        caveats added to every decision.
+
+        Lists come either as ``watchlists``, fixed for the Guard's life, or from a ``list_loader``
+        (e.g. :class:`forced_labour_guard.lists.setup.StoredLists`) that :meth:`reload_lists` calls
+        again, and that is checked for a new version at most every ``list_check_seconds`` when
+        that is set. A Guard with no watchlist at all says so on every decision. A list older than
+        ``max_list_age_days`` on the day of a decision puts a warning on it."""
+        if list_loader is not None and watchlists:
+            raise ValueError("give a Guard watchlists or a list_loader, not both")
         self.locator: RegionLocator = locator or default_locator()
-        self.watchlists = tuple(watchlists)
         self.policy = policy or Policy()
         self.denied_entry = denied_entry
         self.b4_status = b4_status
         self.problems = tuple(problems)
         self.clock = clock
-        self.list_versions: list[ListVersion] = [w.version for w in self.watchlists]
-        self.warnings = [*warnings, *_coverage_warnings(self.list_versions)]
+        self.warnings = list(warnings)
+        self.max_list_age_days = max_list_age_days
+        self._lists = (
+            LiveLists.from_loader(list_loader, check_seconds=list_check_seconds)
+            if list_loader is not None
+            else LiveLists(LoadedLists(tuple(watchlists)), check_seconds=list_check_seconds)
+        )
+
+    @property
+    def watchlists(self) -> tuple[Watchlist, ...]:
+        """The lists the next decision is screened against (they change on a reload)."""
+        return self._lists.in_use.watchlists
+
+    @property
+    def list_versions(self) -> list[ListVersion]:
+        """The versions of those lists."""
+        return self._lists.in_use.versions
+
+    def reload_lists(self) -> list[ListVersion]:
+        """Load the lists again from the Guard's list loader and use them from the next decision
+        on; a decision under way finishes with the lists it started with. Returns the versions
+        now in use. For a process that knows the lists changed (after running ``flg lists
+        update``, say); ``list_check_seconds`` does the same on its own."""
+        return self._lists.reload().versions
 
     @classmethod
     def default(
@@ -77,30 +113,34 @@ class Guard:
         watchlists: Sequence[Watchlist] | None = None,
         problems: Sequence[str] = (),
         warnings: Sequence[str] = (),
+        list_loader: ListLoader | None = None,
+        list_check_seconds: float | None = None,
+        max_list_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ) -> Guard:
         """Bundled reference data (locator, UFLPA list snapshot) and the default policy unless
         given; no network, no configuration needed. ``watchlists`` replaces the bundled UFLPA
-        snapshot (``forced_labour_guard.lists.setup`` builds the CLI's lists with their problems and
-        staleness warnings); a list that cannot be loaded is a problem (fail closed) and a stale
-        bundled snapshot a warning on every decision."""
+        snapshot, and so does ``list_loader`` (``StoredLists()`` reads the lists ``flg lists
+        update`` stores, as the CLI does); a list that cannot be loaded is a problem (fail
+        closed), and a stale list a warning on every decision made once it is stale."""
         problems = list(problems)
-        warnings = list(warnings)
-        if watchlists is None:
+        if watchlists is None and list_loader is None:
             try:
                 watchlists = [load_bundled_uflpa()]
-                warnings += stale_list_warnings(watchlists, today=clock().date())
             except FlgError as error:
                 watchlists = []
                 problems.append(f"The UFLPA Entity List could not be loaded: {error}")
         return cls(
             locator=default_locator(),
-            watchlists=watchlists,
+            watchlists=watchlists or (),
             policy=policy,
             denied_entry=denied_entry,
             b4_status=b4_status,
             problems=problems,
             warnings=warnings,
             clock=clock,
+            list_loader=list_loader,
+            list_check_seconds=list_check_seconds,
+            max_list_age_days=max_list_age_days,
         )
 
     # ----------------------------------------------------------------------------------------
@@ -116,10 +156,10 @@ class Guard:
         responsible-exit windows; findings missing from it are first seen today."""
         key = supplier_key(po.supplier)
 
-        def findings(today: dt.date) -> list[Finding]:
+        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> list[Finding]:
             walk = detectors.walk_purchase_order(po, max_depth=self.policy.max_relationship_depth)
             return [
-                *self._graph_findings(walk, key),
+                *self._graph_findings(walk, key, watchlists),
                 *detectors.detect_input_origins(po, self.locator, key),
                 *detectors.detect_high_risk_sectors(po, key),
                 *detectors.detect_denied_entry(po, self.denied_entry, key),
@@ -140,9 +180,12 @@ class Guard:
         """Screen a supplier on its own (master-data change, onboarding, periodic re-screening)."""
         key = supplier_key(supplier)
 
-        def findings(today: dt.date) -> list[Finding]:
+        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> list[Finding]:
             walk = detectors.walk_supplier(supplier, max_depth=self.policy.max_relationship_depth)
-            return [*self._graph_findings(walk, key), *self._b4_findings(supplier, today)]
+            return [
+                *self._graph_findings(walk, key, watchlists),
+                *self._b4_findings(supplier, today),
+            ]
 
         return self._decide(supplier.label, key, findings, first_seen, supplier=supplier)
 
@@ -163,11 +206,13 @@ class Guard:
     # Internals
     # ----------------------------------------------------------------------------------------
 
-    def _graph_findings(self, walk: detectors.Walk, key: str) -> list[Finding]:
+    def _graph_findings(
+        self, walk: detectors.Walk, key: str, watchlists: Sequence[Watchlist]
+    ) -> list[Finding]:
         return [
             *detectors.detect_locations(walk.nodes, self.locator, key),
             *detectors.detect_evidence(walk.nodes, key),
-            *detectors.detect_watchlist_matches(walk.nodes, self.watchlists, self.policy, key),
+            *detectors.detect_watchlist_matches(walk.nodes, watchlists, self.policy, key),
             *detectors.detect_not_screened(
                 walk.not_screened, self.policy.max_relationship_depth, key
             ),
@@ -194,20 +239,21 @@ class Guard:
         self,
         subject: str,
         key: str,
-        compute: Callable[[dt.date], list[Finding]],
+        compute: Callable[[dt.date, Sequence[Watchlist]], list[Finding]],
         first_seen: Mapping[str, dt.date] | None,
         *,
         supplier: Supplier,
     ) -> Decision:
         screened_at = self.clock()
         today = detectors.today_of(screened_at)
+        lists = self._lists.current(screened_at)  # one complete set for the whole decision
         try:
-            findings = compute(today)
+            findings = compute(today, lists.watchlists)
             first_seen = self.first_seen_dates(supplier, today, first_seen)
         except Exception as error:  # fail closed: an internal error must never read as "allow"
             log.exception("screening %s failed", subject)
             findings = [_unavailable(key, f"internal error ({type(error).__name__}: {error})")]
-        findings += [_unavailable(key, problem) for problem in self.problems]
+        findings += [_unavailable(key, problem) for problem in (*self.problems, *lists.problems)]
         try:
             verdict = evaluate(findings, self.policy, today=today, first_seen=first_seen)
         except Exception as error:  # a malformed finding (an unknown step, say) must not escape
@@ -215,29 +261,31 @@ class Guard:
             why = f"internal error while deciding ({type(error).__name__}: {error})"
             findings = [*findings, _unavailable(key, why)]
             verdict = evaluate([_unavailable(key, why)], self.policy, today=today)
-        reasons = verdict.reasons or [self._clean_reason()]
+        versions = lists.versions
+        reasons = verdict.reasons or [_clean_reason(versions)]
+        warnings = lists.warnings(today=today, max_age_days=self.max_list_age_days)
         return Decision(
             action=verdict.action,
             findings=findings,
             steps=verdict.steps,
             reasons=reasons,
             screened_at=screened_at,
-            list_versions=self.list_versions,
-            warnings=self.warnings,
+            list_versions=versions,
+            warnings=[*self.warnings, *warnings],
             subject=subject,
             policy_version=self.policy.version,
         )
 
-    def _clean_reason(self) -> str:
-        lists = ", ".join(
-            f"{v.name} as of {v.as_of.isoformat() if v.as_of else 'unknown date'}"
-            for v in self.list_versions
-        )
-        checked = f" and checked against {lists}" if lists else " (no watchlist was loaded)"
-        return (
-            "No link to the Uyghur Region was found: no location, relationship, evidence, input "
-            f"or listed entity in the record points there{checked}."
-        )
+
+def _clean_reason(versions: Sequence[ListVersion]) -> str:
+    lists = ", ".join(
+        f"{v.name} as of {v.as_of.isoformat() if v.as_of else 'unknown date'}" for v in versions
+    )
+    checked = f" and checked against {lists}" if lists else " (no watchlist was loaded)"
+    return (
+        "No link to the Uyghur Region was found: no location, relationship, evidence, input "
+        f"or listed entity in the record points there{checked}."
+    )
 
 
 def _unavailable(key: str, why: str) -> Finding:
@@ -247,12 +295,3 @@ def _unavailable(key: str, why: str) -> Finding:
         detail=f"Screening could not be completed: {why}. Nothing may be cleared until it runs.",
         supplier_id=key,
     )
-
-
-def _coverage_warnings(versions: Sequence[ListVersion]) -> list[str]:
-    return [
-        f"{v.name} is incomplete ({v.note or 'it lacks part of the official list'}): an 'allow' "
-        "is only as good as the list it was checked against."
-        for v in versions
-        if not v.complete
-    ]

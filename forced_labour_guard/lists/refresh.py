@@ -34,6 +34,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from forced_labour_guard import settings
 from forced_labour_guard.errors import FlgError, InputError
 from forced_labour_guard.lists.entries import ListEntry, Snapshot, name_key
 from forced_labour_guard.lists.loaders import ListFormat, parse_list_text, parse_snapshot
@@ -197,11 +198,7 @@ def default_fetcher() -> Fetcher:
 
 def default_lists_dir() -> Path:
     """$FLG_LISTS_DIR, else $XDG_CACHE_HOME/forced_labour_guard/lists (~/.cache/...)."""
-    configured = os.environ.get("FLG_LISTS_DIR")
-    if configured:
-        return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "forced_labour_guard" / "lists"
+    return settings.lists_dir()
 
 
 def snapshot_path(directory: Path, name: str) -> Path:

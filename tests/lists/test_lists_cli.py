@@ -22,6 +22,7 @@ from forced_labour_guard.lists.status import is_stale, list_age
 from forced_labour_guard.model import Action, FindingCode, ListVersion, Supplier
 
 DATA = Path(__file__).parent / "data"
+SUPPLIER_DE = Supplier(name="Robert Bosch GmbH", country="DE")
 
 
 def page(names: list[str]) -> str:
@@ -123,7 +124,7 @@ def test_update_then_rescreen_reports_only_new_entries(
     assert "2 hit(s)" in captured.err
 
     # The refreshed copy now replaces the bundled snapshot for screening.
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     assert setup.watchlists[0].version.entries == 3
     assert setup.watchlists[0].version.complete is True
 
@@ -147,16 +148,13 @@ def test_update_that_shrinks_is_refused_with_exit_2(
 
 def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
     setup = build_list_setup(
-        today=dt.date(2026, 9, 1),
         lists_dir=tmp_path,
         extra=[str(tmp_path / "gone.csv")],
         use_environment=False,
     )
     assert len(setup.watchlists) == 1
     assert "gone.csv could not be loaded" in setup.problems[0]
-    guard = Guard.default(
-        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
-    )
+    guard = Guard.default(watchlists=setup.watchlists, problems=setup.problems)
     decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
     assert decision.action == Action.BLOCK
     assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
@@ -165,15 +163,11 @@ def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
 def test_a_malformed_company_csv_fails_closed(tmp_path: Path) -> None:
     broken = tmp_path / "ours.csv"
     broken.write_text('name,country\n"Acme Co,CN\nXinjiang Zhongtai Chemical,CN\n')
-    setup = build_list_setup(
-        today=dt.date(2026, 9, 1), lists_dir=tmp_path, extra=[str(broken)], use_environment=False
-    )
+    setup = build_list_setup(lists_dir=tmp_path, extra=[str(broken)], use_environment=False)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List"]
     [problem] = setup.problems
     assert "ours.csv could not be loaded" in problem and "not a readable CSV" in problem
-    guard = Guard.default(
-        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
-    )
+    guard = Guard.default(watchlists=setup.watchlists, problems=setup.problems)
     decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
     assert decision.action == Action.BLOCK
     assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
@@ -181,13 +175,13 @@ def test_a_malformed_company_csv_fails_closed(tmp_path: Path) -> None:
 
 def test_lists_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLG_LISTS", str(DATA / "company_list.csv"))
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path)
+    setup = build_list_setup(lists_dir=tmp_path)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "company_list"]
 
 
 def test_a_damaged_stored_copy_fails_closed(tmp_path: Path) -> None:
     (tmp_path / "uflpa.json").write_text("{ not json")
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists == []
     assert "UFLPA Entity List could not be loaded" in setup.problems[0]
 
@@ -198,7 +192,7 @@ def test_an_empty_stored_copy_fails_closed_rather_than_screening_against_nothing
     empty = {"version": {"name": "UFLPA Entity List", "as_of": "2026-08-03"}, "entries": []}
     (tmp_path / "uflpa.json").write_text(json.dumps(empty))
     (tmp_path / "ours.json").write_text(json.dumps({**empty, "format": "flg-watchlist/1"}))
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists == []
     assert len(setup.problems) == 2
     assert all("the list has no entries" in problem for problem in setup.problems)
@@ -220,9 +214,9 @@ def test_default_guard_uses_the_bundled_list_and_says_it_is_stale() -> None:
     assert decision.action == Action.BLOCK
     assert [v.name for v in decision.list_versions] == ["UFLPA Entity List"]
     assert decision.list_versions[0].complete is False
-    assert any("days old" in w for w in guard.warnings)
+    assert any("days old" in w for w in decision.warnings)
     fresh = Guard.default(clock=lambda: dt.datetime(2026, 8, 10, tzinfo=dt.UTC))
-    assert not any("days old" in w for w in fresh.warnings)
+    assert not any("days old" in w for w in fresh.screen_supplier(SUPPLIER_DE).warnings)
 
 
 def test_stale_warnings_name_the_list() -> None:
@@ -238,7 +232,7 @@ def test_a_company_list_refreshed_over_http_is_screened_too(
     lists = tmp_path / "lists"
     argv = ["lists", "update", "--name", "acme", "--format", "csv", "--url", url]
     assert main([*argv, "--lists-dir", str(lists)]) == 0
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "acme"]
     assert setup.problems == []
     assert main(["lists", "status", "--lists-dir", str(lists), "--json"]) == 0
@@ -332,7 +326,7 @@ def test_a_section_table_with_an_unknown_header_refuses_the_update_unless_forced
     default_fetcher().cache.clear()
     assert main([*argv, "--force"]) == 0
     assert "marked incomplete" in capsys.readouterr().err
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     [uflpa] = setup.watchlists
     assert uflpa.version.complete is False
     decision = Guard.default(watchlists=setup.watchlists).screen_supplier(
@@ -361,7 +355,7 @@ def test_a_list_whose_rows_were_not_all_read_says_so_on_every_decision(
     assert main(["lists", "update", "--url", url, "--lists-dir", str(lists)]) == 0
     err = capsys.readouterr().err
     assert "says 2 aliases but 1 were read" in err and "marked incomplete" in err
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     guard = Guard.default(watchlists=setup.watchlists)
     for supplier in ("Robert Bosch GmbH", "Camel Group Co Ltd"):
         decision = guard.screen_supplier(Supplier(name=supplier))
@@ -379,6 +373,6 @@ def test_a_stored_copy_with_unread_rows_is_incomplete_even_if_it_says_complete(
         "entries": [{"id": "c", "name": "Camel Group Co., Ltd."}],
     }
     (tmp_path / "uflpa.json").write_text(json.dumps(stored))
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists[0].version.complete is False
     assert "1 point(s) of the source were not fully read" in str(setup.watchlists[0].version.note)
