@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.lists.delta import DeltaGap, rescreen
 from forced_labour_guard.lists.loaders import FORMATS, ListFormat, load_list_file
@@ -94,7 +95,7 @@ def _status_line(status: ListStatus) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    today = dt.date.today()
+    today = utc_now().date()
     directory = _lists_dir(args)
     rows = []
     uflpa = uflpa_watchlist(directory)

@@ -35,6 +35,7 @@ from tenacity import (
 )
 
 from forced_labour_guard import settings
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import FlgError, InputError
 from forced_labour_guard.lists.entries import ListEntry, Snapshot, name_key
 from forced_labour_guard.lists.loaders import ListFormat, parse_list_text, parse_snapshot
@@ -273,7 +274,7 @@ def update_list(
     now: dt.datetime | None = None,
 ) -> UpdateResult:
     """Download ``source``, check it, and store it; raises UpdateRefused with the reason."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     fetcher = fetcher or default_fetcher()
     try:
         current = read_snapshot(directory, source.name)
