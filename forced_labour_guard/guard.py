@@ -6,7 +6,9 @@ the Decision carries a SCREENING_UNAVAILABLE finding (block by default) instead 
 The Guard does no I/O of its own; watchlists, registers and the policy are loaded before it is built,
 and a Guard that lives long (a server) loads new list versions through the loader it is given
 (:mod:`forced_labour_guard.lists.live`). Caveats that depend on the day, such as a list growing
-stale, are worked out for each decision from the Guard's clock.
+stale, are worked out for each decision from the Guard's clock. Every record is cleaned once at
+this edge (``forced_labour_guard.cleaning``) before any detector reads it, so an invisible
+character or a look-alike letter cannot hide a place or a name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from forced_labour_guard import detectors
+from forced_labour_guard.cleaning import clean_record, explain_hiding, hiding_warnings
 from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.denied_entry import DeniedEntryRegister
 from forced_labour_guard.errors import FlgError
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 
 B4StatusProvider = Callable[[Supplier, dt.date], list[Finding]]
 """Returns NO_B4_ACK findings for a supplier that has not acknowledged its B4 instruction in time."""
+Screened = tuple[list[Finding], list[str]]
+"""What screening a record yields before the policy: its findings, and warnings about the record."""
 
 
 class Guard:
@@ -156,15 +161,19 @@ class Guard:
         responsible-exit windows; findings missing from it are first seen today."""
         key = supplier_key(po.supplier)
 
-        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> list[Finding]:
-            walk = detectors.walk_purchase_order(po, max_depth=self.policy.max_relationship_depth)
-            return [
+        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> Screened:
+            clean, hiding = clean_record(po, root="")
+            walk = detectors.walk_purchase_order(
+                clean, max_depth=self.policy.max_relationship_depth
+            )
+            found = [
                 *self._graph_findings(walk, key, watchlists),
-                *detectors.detect_input_origins(po, self.locator, key),
-                *detectors.detect_high_risk_sectors(po, key),
-                *detectors.detect_denied_entry(po, self.denied_entry, key),
+                *detectors.detect_input_origins(clean, self.locator, key),
+                *detectors.detect_high_risk_sectors(clean, key),
+                *detectors.detect_denied_entry(clean, self.denied_entry, key),
                 *self._b4_findings(po.supplier, today),
             ]
+            return explain_hiding(found, hiding), hiding_warnings(hiding)
 
         return self._decide(
             po.id or f"purchase order for {po.supplier.label}",
@@ -180,12 +189,14 @@ class Guard:
         """Screen a supplier on its own (master-data change, onboarding, periodic re-screening)."""
         key = supplier_key(supplier)
 
-        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> list[Finding]:
-            walk = detectors.walk_supplier(supplier, max_depth=self.policy.max_relationship_depth)
-            return [
+        def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> Screened:
+            clean, hiding = clean_record(supplier, root="supplier")
+            walk = detectors.walk_supplier(clean, max_depth=self.policy.max_relationship_depth)
+            found = [
                 *self._graph_findings(walk, key, watchlists),
                 *self._b4_findings(supplier, today),
             ]
+            return explain_hiding(found, hiding), hiding_warnings(hiding)
 
         return self._decide(supplier.label, key, findings, first_seen, supplier=supplier)
 
@@ -239,7 +250,7 @@ class Guard:
         self,
         subject: str,
         key: str,
-        compute: Callable[[dt.date, Sequence[Watchlist]], list[Finding]],
+        compute: Callable[[dt.date, Sequence[Watchlist]], Screened],
         first_seen: Mapping[str, dt.date] | None,
         *,
         supplier: Supplier,
@@ -247,8 +258,9 @@ class Guard:
         screened_at = self.clock()
         today = detectors.today_of(screened_at)
         lists = self._lists.current(screened_at)  # one complete set for the whole decision
+        record_warnings: list[str] = []
         try:
-            findings = compute(today, lists.watchlists)
+            findings, record_warnings = compute(today, lists.watchlists)
             first_seen = self.first_seen_dates(supplier, today, first_seen)
         except Exception as error:  # fail closed: an internal error must never read as "allow"
             log.exception("screening %s failed", subject)
@@ -271,7 +283,7 @@ class Guard:
             reasons=reasons,
             screened_at=screened_at,
             list_versions=versions,
-            warnings=[*self.warnings, *warnings],
+            warnings=[*self.warnings, *record_warnings, *warnings],
             subject=subject,
             policy_version=self.policy.version,
         )
