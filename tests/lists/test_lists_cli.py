@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import os
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,45 +15,10 @@ from forced_labour_guard.lists.refresh import default_fetcher
 from forced_labour_guard.lists.setup import build_list_setup, stale_list_warnings
 from forced_labour_guard.lists.status import is_stale, list_age
 from forced_labour_guard.model import Action, FindingCode, ListVersion, Supplier
+from tests.lists.lists_site import page, publish
 
 DATA = Path(__file__).parent / "data"
 SUPPLIER_DE = Supplier(name="Robert Bosch GmbH", country="DE")
-
-
-def page(names: list[str]) -> str:
-    rows = "".join(f"<tr><td>{n}</td><td>June 12, 2023</td></tr>" for n in names)
-    return (
-        "<p><b>Entities</b> <a href='#'>Section 2(d)(2)(B)(ii)</a></p>"
-        f"<table><tr><th>Name of Entity</th><th>Effective Date</th></tr>{rows}</table>"
-    )
-
-
-def publish(root: Path, html: str, version: int) -> None:
-    """Write the page with a distinct modification time (HTTP dates have one-second resolution)."""
-    path = root / "list.html"
-    path.write_text(html)
-    stamp = 1_780_000_000 + 3600 * version
-    os.utime(path, (stamp, stamp))
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    root = tmp_path / "site"
-    root.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{httpd.server_address[1]}/list.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def test_status_says_the_bundled_list_is_partial(

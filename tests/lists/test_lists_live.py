@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Hashable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Hashable
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from forced_labour_guard.lists.refresh import atomic_write_text
 from forced_labour_guard.lists.setup import ListSetup, StoredLists
 from forced_labour_guard.lists.watchlist import EntityWatchlist
 from forced_labour_guard.model import Action, FindingCode, ListVersion, Supplier
+from tests.lists.lists_site import page, publish
 
 ZHONGTAI = Supplier(name="Xinjiang Zhongtai Chemical Co. Ltd.", country="CN")
 BOSCH = Supplier(name="Robert Bosch GmbH", country="DE")
@@ -54,6 +53,12 @@ def store_list(lists: Path, names: list[str], as_of: str) -> None:
         entries=entries,
     )
     atomic_write_text(lists / "uflpa.json", snapshot.model_dump_json())
+
+
+def checking_guard(lists: Path, clock: Clock, *, seconds: float) -> Guard:
+    """A Guard on the lists stored in ``lists`` that checks them every ``seconds``."""
+    loader = StoredLists(lists, use_environment=False)
+    return Guard.default(clock=clock, list_loader=loader, list_check_seconds=seconds)
 
 
 def codes(guard: Guard, supplier: Supplier) -> list[FindingCode]:
@@ -99,34 +104,6 @@ def test_a_guard_with_its_lists_does_not_say_it_has_none() -> None:
 # --------------------------------------------------------------------------- reloading
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    root = tmp_path / "site"
-    root.mkdir()
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{httpd.server_address[1]}/list.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
-def publish(root: Path, names: list[str]) -> None:
-    rows = "".join(f"<tr><td>{n}</td><td>June 12, 2023</td></tr>" for n in names)
-    (root / "list.html").write_text(
-        "<p><b>Entities</b> <a href='#'>Section 2(d)(2)(B)(ii)</a></p>"
-        f"<table><tr><th>Name of Entity</th><th>Effective Date</th></tr>{rows}</table>"
-    )
-
-
 def update_in_another_process(url: str, lists: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "forced_labour_guard.cli", "lists", "update", "--url", url],
@@ -143,13 +120,13 @@ def test_a_list_refreshed_by_another_process_is_used_after_reload_lists(
 ) -> None:
     root, url = site
     lists = tmp_path / "lists"
-    publish(root, ["Camel Group Co., Ltd.", "Ninestar Corporation"])
+    publish(root, page(["Camel Group Co., Ltd.", "Ninestar Corporation"]), 1)
     update_in_another_process(url, lists)
     guard = Guard.default(list_loader=StoredLists(lists, use_environment=False))
     assert guard.screen_supplier(ZHONGTAI).list_versions[0].entries == 2
     assert FindingCode.ENTITY_LIST not in codes(guard, ZHONGTAI)
 
-    publish(root, ["Camel Group Co., Ltd.", "Ninestar Corporation", ZHONGTAI.name])
+    publish(root, page(["Camel Group Co., Ltd.", "Ninestar Corporation", ZHONGTAI.name]), 2)
     update_in_another_process(url, lists)
     assert FindingCode.ENTITY_LIST not in codes(guard, ZHONGTAI)  # no check asked for: no change
     [version] = guard.reload_lists()
@@ -162,11 +139,7 @@ def test_a_list_refreshed_by_another_process_is_used_after_reload_lists(
 def test_the_stored_list_is_checked_at_most_every_n_seconds(tmp_path: Path) -> None:
     store_list(tmp_path, ["Camel Group Co., Ltd."], "2026-08-20")
     clock = Clock(START)
-    guard = Guard.default(
-        clock=clock,
-        list_loader=StoredLists(tmp_path, use_environment=False),
-        list_check_seconds=60,
-    )
+    guard = checking_guard(tmp_path, clock, seconds=60)
     assert FindingCode.ENTITY_LIST not in codes(guard, ZHONGTAI)
     store_list(tmp_path, ["Camel Group Co., Ltd.", ZHONGTAI.name], "2026-08-31")
     clock.advance(30)
@@ -191,11 +164,7 @@ def test_a_stored_list_damaged_while_the_guard_lives_blocks_until_repaired(
 ) -> None:
     store_list(tmp_path, ["Camel Group Co., Ltd."], "2026-08-20")
     clock = Clock(START)
-    guard = Guard.default(
-        clock=clock,
-        list_loader=StoredLists(tmp_path, use_environment=False),
-        list_check_seconds=10,
-    )
+    guard = checking_guard(tmp_path, clock, seconds=10)
     (tmp_path / "uflpa.json").write_text("{ damaged")
     clock.advance(10)
     broken = guard.screen_supplier(BOSCH)
