@@ -336,3 +336,28 @@ def test_a_stored_copy_with_unread_rows_is_incomplete_even_if_it_says_complete(
     setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists[0].version.complete is False
     assert "1 point(s) of the source were not fully read" in str(setup.watchlists[0].version.note)
+
+
+def test_rescreen_names_what_lies_beyond_the_policys_depth_and_exits_2(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    publish(root, page(["Camel Group Co., Ltd.", "Xinjiang Zhongtai Chemical Co. Ltd."]), 1)
+    node: dict[str, object] = {"name": "Xinjiang Zhongtai Chemical Co. Ltd."}
+    for tier in range(3):
+        node = {
+            "name": f"Tier{tier} Trading GmbH",
+            "relationships": [{"kind": "sub_supplier", "supplier": node}],
+        }
+    suppliers = tmp_path / "suppliers.jsonl"
+    suppliers.write_text(json.dumps({"id": "S9", **node}) + "\n")
+    policy = tmp_path / "policy.toml"
+    policy.write_text("max_relationship_depth = 2\n")
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(tmp_path / "lists")]
+    assert main([*argv, "--rescreen", str(suppliers), "--policy", str(policy)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        "relationships[0].supplier.relationships[0].supplier.relationships[0].supplier is deeper than 2 tiers"
+        in captured.err
+    )
