@@ -24,11 +24,11 @@ from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.s4 import S4Client
 from forced_labour_guard.adapters.sap.settings import load_settings
 from forced_labour_guard.cli.audit import add_store_option, store_location
+from forced_labour_guard.cli.common import add_list_options, stored_lists_from_args
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
-from forced_labour_guard.lists.setup import add_list_options, list_setup_from_args
 from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.store import open_store, sqlite_path
 
@@ -90,13 +90,11 @@ def _adapter(args: argparse.Namespace) -> SapAdapter:
     policy = load_policy(args.policy) if args.policy else Policy()
     location = store_location(args)
     b4_status = provider_for_store(location)
-    lists = list_setup_from_args(args, today=dt.date.today())
     guard = Guard.default(
         policy=policy,
         b4_status=b4_status,
-        watchlists=lists.watchlists,
-        problems=lists.problems,
-        warnings=lists.warnings,
+        list_loader=stored_lists_from_args(args),
+        max_list_age_days=args.max_list_age,
     )
     store = open_store(location) if location else None
     dry_run = True if args.dry_run else (False if args.enforce else None)

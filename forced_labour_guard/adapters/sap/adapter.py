@@ -20,8 +20,8 @@ from forced_labour_guard.adapters.sap.s4 import S4Client, SupplierRecord
 from forced_labour_guard.adapters.sap.settings import SapSettings
 from forced_labour_guard.detectors import today_of
 from forced_labour_guard.errors import UsageError
-from forced_labour_guard.guard import Guard, supplier_key
-from forced_labour_guard.model import Decision, PurchaseOrder, Supplier
+from forced_labour_guard.guard import Guard
+from forced_labour_guard.model import Decision, PurchaseOrder, Supplier, supplier_key
 from forced_labour_guard.store.audited import AuditedGuard, DecisionCallback
 from forced_labour_guard.store.base import Store
 

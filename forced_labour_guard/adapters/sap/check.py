@@ -29,8 +29,7 @@ from forced_labour_guard.adapters.sap.mapping import Mapped, map_purchase_order
 from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.detectors import today_of
 from forced_labour_guard.errors import InputError, first_problem
-from forced_labour_guard.guard import supplier_key
-from forced_labour_guard.model import Action, Decision, FindingCode, Supplier
+from forced_labour_guard.model import Action, Decision, FindingCode, Supplier, supplier_key
 from forced_labour_guard.policy import finding_action
 
 MESSAGE_CLASS = "ZFLG"
