@@ -68,6 +68,25 @@ LIST_CHECK_SECONDS = Variable(
     "run too briefly to need it).",
 )
 
+SAP_CONFIG = Variable(
+    "FLG_SAP_CONFIG",
+    "",
+    "The SAP adapter's settings file (TOML) for the 'flg sap' commands when --config is not "
+    "given (docs/sap.md).",
+)
+SAP_PASSWORD = Variable(
+    "FLG_SAP_PASSWORD",
+    "",
+    "The SAP communication user's password (basic auth); the settings' password_env names "
+    "another variable to read instead.",
+)
+SAP_CLIENT_SECRET = Variable(
+    "FLG_SAP_CLIENT_SECRET",
+    "",
+    "The OAuth2 client secret for SAP (client credentials); the settings' client_secret_env "
+    "names another variable to read instead.",
+)
+
 VARIABLES: tuple[Variable, ...] = (
     STORE,
     LISTS,
@@ -75,6 +94,9 @@ VARIABLES: tuple[Variable, ...] = (
     XDG_CACHE_HOME,
     SMTP_PASSWORD,
     LIST_CHECK_SECONDS,
+    SAP_CONFIG,
+    SAP_PASSWORD,
+    SAP_CLIENT_SECRET,
 )
 
 
@@ -118,3 +140,8 @@ def list_check_seconds() -> float | None:
             f"${LIST_CHECK_SECONDS.name} must be a number of seconds above 0, not {text!r}"
         )
     return seconds
+
+
+def sap_config() -> str | None:
+    """$FLG_SAP_CONFIG, if set."""
+    return SAP_CONFIG.get()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from forced_labour_guard import settings as environment
 from forced_labour_guard.adapters.sap.adapter import Outcome, SapAdapter
 from forced_labour_guard.adapters.sap.errors import SapError
 from forced_labour_guard.adapters.sap.events import SqliteEventLedger, handle_event
@@ -32,7 +32,7 @@ from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.store import open_store, sqlite_path
 
-CONFIG_ENV = "FLG_SAP_CONFIG"
+CONFIG_ENV = environment.SAP_CONFIG.name
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +83,7 @@ def _date(text: str) -> dt.date:
 
 
 def _adapter(args: argparse.Namespace) -> SapAdapter:
-    config = args.config or os.environ.get(CONFIG_ENV)
+    config = args.config or environment.sap_config()
     if not config:
         raise UsageError(f"--config: give the SAP settings file (or set {CONFIG_ENV})")
     settings = load_settings(config)

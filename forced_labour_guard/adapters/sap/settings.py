@@ -28,13 +28,13 @@ Secrets never sit in the file: it names the environment variables that hold them
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from forced_labour_guard import settings as environment
 from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.model import Address
 
@@ -46,14 +46,16 @@ class _Settings(BaseModel):
 class BasicAuthSettings(_Settings):
     kind: Literal["basic"] = "basic"
     user: str
-    password_env: str = Field(default="FLG_SAP_PASSWORD", description="Env var with the password.")
+    password_env: str = Field(
+        default=environment.SAP_PASSWORD.name, description="Env var with the password."
+    )
 
 
 class OAuth2Settings(_Settings):
     kind: Literal["oauth2"]
     token_url: str
     client_id: str
-    client_secret_env: str = Field(default="FLG_SAP_CLIENT_SECRET")
+    client_secret_env: str = Field(default=environment.SAP_CLIENT_SECRET.name)
     scope: str | None = None
 
 
@@ -106,7 +108,7 @@ class SapSettings(_Settings):
     )
 
     def secret(self, variable: str) -> str:
-        value = os.environ.get(variable)
+        value = environment.secret(variable)
         if not value:
             raise InputError(f"environment variable {variable} is not set", path="auth")
         return value
