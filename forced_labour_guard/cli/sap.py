@@ -52,7 +52,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     orders = commands.add_parser(
         "check-pos", help="screen purchase orders created or changed since a date"
     )
-    orders.add_argument("--since", required=True, metavar="YYYY-MM-DD", type=_date)
+    orders.add_argument(
+        "--since",
+        required=True,
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="orders created or changed on or after this day (UTC)",
+    )
     _common(orders)
     orders.set_defaults(func=_check_pos)
 
