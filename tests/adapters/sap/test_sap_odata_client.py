@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forced_labour_guard.adapters.sap.errors import (
     SapAuthError,
@@ -304,3 +306,20 @@ def test_metadata_served_is_the_shipped_edmx(gateway: FakeGateway, bp: ODataClie
     response = bp.session.get(bp.service_url + "$metadata")
     assert response.status_code == 200
     assert b"A_SupplierType" in response.content
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_any_filter_value_finds_exactly_its_own_row(
+    gateway: FakeGateway, bp: ODataClient, value: str
+) -> None:
+    """Quotes, 'and', parentheses, percent signs, Chinese: the value is a value, never syntax."""
+    gateway.row("A_Supplier", Supplier="17300006")["SupplierName"] = value
+    found = list(
+        bp.get_collection(
+            "A_Supplier", select=["Supplier"], filter=Filter.eq("SupplierName", value)
+        )
+    )
+    assert [e.get("Supplier") for e in found] == ["17300006"]
