@@ -176,6 +176,7 @@ class FakeGateway:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGateway
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # answers as one segment: no delayed-ACK stalls on loopback
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
