@@ -178,9 +178,8 @@ class ODataClient:
         filter: Filter | None = None,
         top: int | None = None,
     ) -> Iterator[Entity]:
-        """Every entity of a set (or of a navigation path such as ``A_Supplier('1')/to_X``),
-        following the server's ``__next`` links page by page."""
-        first = self.service_url + "/".join(name(part) for part in entity_set.split("/"))
+        """Every entity of a set, following the server's ``__next`` links page by page."""
+        first = self.service_url + name(entity_set)
         url: str | None = first
         params: dict[str, str] | None = _query(select, expand, filter, top)
         seen: set[str] = set()
