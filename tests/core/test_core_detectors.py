@@ -125,7 +125,7 @@ def test_a4_input_origin_address_in_region() -> None:
     ]
     decision = guard().check_purchase_order(po({"name": "A"}, lines))
     assert codes(decision) == [("A4", "lines[0].inputs[0].origin_address")]
-    assert decision.action is Action.WARN
+    assert decision.action is Action.BLOCK  # the order's own goods: presumed forced-labour goods
     assert decision.steps == ["B4"]
 
 
