@@ -397,27 +397,35 @@ def detect_denied_entry(
         return []
     findings = []
     for index, line in enumerate(po.lines):
-        entry = register.find(line.sku)
-        if entry is None:
-            continue
-        when = f" on {entry.denied_on.isoformat()}" if entry.denied_on else ""
-        ref = f" (entry {entry.entry_number})" if entry.entry_number else ""
-        findings.append(
-            Finding(
-                code=FindingCode.DENIED_ENTRY,
-                subject=f"lines[{index}].sku",
-                detail=(
-                    f"{_line_label(index, line)}: goods with SKU {line.sku} were denied entry to "
-                    f"the United States under the UFLPA{when}{ref}; they must not be sold or shipped "
-                    "to any other market instead."
-                ),
-                evidence=[
-                    EvidenceRef(source=entry.source, summary=entry.reason, date=entry.denied_on)
-                ],
-                steps=["C2"],
-                supplier_id=supplier_id,
+        for field in ("sku", "lot"):
+            code = getattr(line, field)
+            entry = register.find(code)
+            if entry is None:
+                continue
+            when = f" on {entry.denied_on.isoformat()}" if entry.denied_on else ""
+            ref = f" (entry {entry.entry_number})" if entry.entry_number else ""
+            listed = ", ".join(
+                f"{name.upper()} {value}"
+                for name, value in (("sku", entry.sku), ("lot", entry.lot))
+                if value
             )
-        )
+            findings.append(
+                Finding(
+                    code=FindingCode.DENIED_ENTRY,
+                    subject=f"lines[{index}].{field}",
+                    detail=(
+                        f"{_line_label(index, line)}: goods with {field.upper()} {code} (register "
+                        f"entry: {listed}) were denied entry to the United States under the UFLPA{when}"
+                        f"{ref}; they must not be sold or shipped to any other market instead."
+                    ),
+                    evidence=[
+                        EvidenceRef(source=entry.source, summary=entry.reason, date=entry.denied_on)
+                    ],
+                    steps=["C2"],
+                    supplier_id=supplier_id,
+                )
+            )
+            break  # one finding per line: its SKU, else its lot
     return findings
 
 

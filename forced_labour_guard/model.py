@@ -121,6 +121,9 @@ class Input(_Input):
 class OrderLine(_Input):
     line_id: str | None = None
     sku: str | None = None
+    lot: str | None = Field(
+        default=None, description="Batch or lot number; DENIED_ENTRY matches it as it does the SKU."
+    )
     description: str | None = None
     quantity: Decimal | None = Field(default=None, ge=0)
     unit_price: Decimal | None = Field(default=None, ge=0)
