@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from forced_labour_guard.denied_entry import DeniedEntryRegister
+from forced_labour_guard.goods import place_in_goods, trace_input
 from forced_labour_guard.lists.base import Watchlist, WatchlistMatch
 from forced_labour_guard.model import (
     EvidenceRef,
@@ -321,67 +322,141 @@ def _line_label(index: int, line: OrderLine) -> str:
     return f"Line {name}" + (f" ({what})" if what else "")
 
 
+def _a4_on_goods(
+    subject: str, detail: str, hit: RegionHit, locator: RegionLocator, supplier_id: str
+) -> Finding:
+    return Finding(
+        code=FindingCode.A4,
+        subject=subject,
+        detail=detail,
+        evidence=[
+            EvidenceRef(
+                source=f"record field {subject} (located by the '{locator.name}' locator, "
+                f"signal {hit.signal})",
+                summary=hit.describe(),
+            )
+        ],
+        steps=["B4"],
+        supplier_id=supplier_id,
+    )
+
+
 def detect_input_origins(
     po: PurchaseOrder, locator: RegionLocator, supplier_id: str
 ) -> list[Finding]:
+    """A4 for each input the record places in the region: by its origin address, its material
+    ("100% Xinjiang cotton") or its line's description (``forced_labour_guard.goods``)."""
     findings = []
     for line_index, line in enumerate(po.lines):
-        for input_index, item in enumerate(line.inputs):
-            if item.origin_address is None:
-                continue
-            hit = locator.locate(item.origin_address)
-            if hit is None:
-                continue
-            subject = f"lines[{line_index}].inputs[{input_index}].origin_address"
+        label = _line_label(line_index, line)
+        described = place_in_goods(line.description, locator)
+        if described is not None and not described.negated:
             findings.append(
-                Finding(
-                    code=FindingCode.A4,
-                    subject=subject,
-                    detail=(
-                        f"{_line_label(line_index, line)} uses {item.material} produced in the "
-                        f"Uyghur Region ({hit.describe()})."
-                    ),
-                    evidence=[
-                        EvidenceRef(
-                            source=f"record field {subject} (located by the '{locator.name}' "
-                            f"locator, signal {hit.signal})",
-                            summary=hit.describe(),
-                        )
-                    ],
-                    steps=["B4"],
-                    supplier_id=supplier_id,
+                _a4_on_goods(
+                    f"lines[{line_index}].description",
+                    f"{label} is described as goods from the Uyghur Region "
+                    f"({described.hit.describe()}).",
+                    described.hit,
+                    locator,
+                    supplier_id,
                 )
             )
+        for input_index, item in enumerate(line.inputs):
+            where = f"lines[{line_index}].inputs[{input_index}]"
+            named = place_in_goods(item.material, locator)
+            if named is not None and not named.negated:
+                findings.append(
+                    _a4_on_goods(
+                        f"{where}.material",
+                        f"{label} uses {item.material}, which its material names as produced in "
+                        f"the Uyghur Region ({named.hit.describe()}).",
+                        named.hit,
+                        locator,
+                        supplier_id,
+                    )
+                )
+            hit = locator.locate(item.origin_address) if item.origin_address else None
+            if hit is not None:
+                findings.append(
+                    _a4_on_goods(
+                        f"{where}.origin_address",
+                        f"{label} uses {item.material} produced in the Uyghur Region "
+                        f"({hit.describe()}).",
+                        hit,
+                        locator,
+                        supplier_id,
+                    )
+                )
     return findings
 
 
-def _traced(line: OrderLine) -> bool:
-    return any(item.origin_country or item.origin_address for item in line.inputs)
+def goods_claim_warnings(po: PurchaseOrder, locator: RegionLocator) -> list[str]:
+    """Caveats for goods text that denies the region ("not from Xinjiang"): read as a claim."""
+    warnings = []
+    for line_index, line in enumerate(po.lines):
+        texts = [(f"lines[{line_index}].description", line.description)]
+        texts += [
+            (f"lines[{line_index}].inputs[{i}].material", item.material)
+            for i, item in enumerate(line.inputs)
+        ]
+        for path, text in texts:
+            place = place_in_goods(text, locator)
+            if place is not None and place.negated:
+                warnings.append(
+                    f'{path} "{text}" says the goods are not from {place.hit.place}: that is the '
+                    "supplier's claim, not a trace of the origin, so it neither blocks nor "
+                    "clears the line; ask for the origin of each input."
+                )
+    return warnings
 
 
-def detect_high_risk_sectors(po: PurchaseOrder, supplier_id: str) -> list[Finding]:
+def detect_high_risk_sectors(
+    po: PurchaseOrder, locator: RegionLocator, supplier_id: str
+) -> list[Finding]:
+    """HIGH_RISK_SECTOR for a line in a UFLPA high-priority sector unless EVERY input's origin
+    places it outside the region (``goods.trace_input``): one traced minor input does not
+    clear an untraced main one. Inputs placed in the region are A4 already, not repeated here."""
     findings = []
     for index, line in enumerate(po.lines):
         digits = line.hs_digits
-        sector = SECTORS.lookup(digits) if digits else None
-        if sector is None or _traced(line):
+        sector = SECTORS.classify(digits) if digits else None
+        if sector is None:
             continue
+        traces = [trace_input(item, locator) for item in line.inputs]
+        untraced = [
+            f"input {number} ({item.material}): {trace.why}"
+            for number, (item, trace) in enumerate(zip(line.inputs, traces, strict=True), start=1)
+            if trace.status == "untraced"
+        ]
+        if line.inputs and not untraced:
+            continue  # every input traced outside the region, or placed in it (A4 already)
+        gap = (
+            "it lists no inputs, so nothing says where they were produced"
+            if not line.inputs
+            else "not every input is traced outside the region (" + "; ".join(untraced) + ")"
+        )
+        entry = sector.entry
         findings.append(
             Finding(
                 code=FindingCode.HIGH_RISK_SECTOR,
                 subject=f"lines[{index}]",
                 detail=(
                     f"{_line_label(index, line)} has HS code {line.hs_code}, which falls in the UFLPA "
-                    f"high-priority sector '{sector.sector}' ({sector.priority_year}), and none of "
-                    "its inputs says where it was produced. Trace the inputs before buying. (CBP "
-                    "publishes no HS codes per sector; this mapping is forced_labour_guard's own.)"
+                    f"high-priority sector '{entry.sector}' ({entry.priority_year}), and {gap}. "
+                    "Trace every input before buying. (CBP publishes no HS codes per sector; this "
+                    f"mapping is forced_labour_guard's own.){sector.explain(SECTORS.editions)}"
                 ),
                 evidence=[
                     EvidenceRef(
                         source=f"forced_labour_guard HS-to-sector table ({SECTORS.hs_version}), "
-                        f"prefix {sector.prefix}",
-                        summary=sector.why,
-                    )
+                        f"prefix {entry.prefix}",
+                        summary=entry.why,
+                    ),
+                    *(
+                        [EvidenceRef(source=SECTORS.editions.source, summary=sector.via.why)]
+                        if sector.via
+                        else []
+                    ),
                 ],
                 steps=["A", "A4"],
                 supplier_id=supplier_id,

@@ -137,11 +137,12 @@ class Guard:
             found = [
                 *self._graph_findings(walk, key),
                 *detectors.detect_input_origins(clean, self.locator, key),
-                *detectors.detect_high_risk_sectors(clean, key),
+                *detectors.detect_high_risk_sectors(clean, self.locator, key),
                 *detectors.detect_denied_entry(clean, self.denied_entry, key),
                 *self._b4_findings(po.supplier, today),
             ]
-            return explain_hiding(found, hiding), hiding_warnings(hiding)
+            claims = detectors.goods_claim_warnings(clean, self.locator)
+            return explain_hiding(found, hiding), [*hiding_warnings(hiding), *claims]
 
         return self._decide(
             po.id or f"purchase order for {po.supplier.label}",

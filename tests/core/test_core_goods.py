@@ -1,0 +1,180 @@
+"""Order lines: goods text that names the region (A4), and high-priority sectors traced input by input.
+
+Regression tests for issue 9 ("Order lines and evidence") and issue 10 (one stated origin switched
+the sector check off). Each positive sits beside the trap that must not fire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from forced_labour_guard import Guard, PurchaseOrder
+from forced_labour_guard.model import Action, Decision
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def check(*lines: dict[str, Any]) -> Decision:
+    order = PurchaseOrder.model_validate(
+        {"id": "PO-G", "supplier": {"id": "S-G", "name": "Dhaka Knit Ltd"}, "lines": list(lines)}
+    )
+    return Guard(clock=lambda: NOW).check_purchase_order(order)
+
+
+def codes(decision: Decision) -> list[tuple[str, str]]:
+    return [(f.code.value, f.subject) for f in decision.findings]
+
+
+# --- A4 from a material or a description ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "100% Xinjiang cotton",
+        "新疆长绒棉",
+        "long staple cotton from Aksu",
+        "新疆棉",
+        "Xinjiang jujubes",
+        "cotton yarn (Korla)",
+        "新疆红枣",
+        "Ｘｉｎｊｉａｎｇ cotton",  # full width, cleaned by the Guard before it is read
+    ],
+)
+def test_a_material_naming_the_region_is_an_input_produced_there_and_blocks(material: str) -> None:
+    decision = check({"inputs": [{"material": material, "origin_country": "CN"}]})
+    assert codes(decision) == [("A4", "lines[0].inputs[0].material")]
+    assert decision.action is Action.BLOCK
+    assert decision.steps == ["B4"]
+    assert "Uyghur Region" in decision.findings[0].detail
+
+
+def test_a_line_description_naming_the_region_is_a4_on_the_line() -> None:
+    decision = check({"line_id": "1", "description": "T-shirts, 100% Xinjiang cotton"})
+    assert codes(decision) == [("A4", "lines[0].description")]
+    assert decision.action is Action.BLOCK
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "Egyptian cotton",
+        "Pima cotton, USA",
+        "yarn from Xinjiang Road, Shanghai",
+        "cotton from Aksu, Kazakhstan",
+        "Hami melon seed oil",
+        "organic cotton",
+        "新疆路棉花仓库",
+    ],
+)
+def test_goods_text_that_does_not_place_the_goods_in_the_region_raises_nothing(
+    material: str,
+) -> None:
+    decision = check({"inputs": [{"material": material, "origin_country": "US"}]})
+    assert decision.findings == []
+    assert decision.action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    "material",
+    ["cotton, not from Xinjiang", "Xinjiang-free cotton", "不含新疆棉", "non-Xinjiang cotton"],
+)
+def test_a_negated_mention_is_a_claim_neither_blocking_nor_clearing(material: str) -> None:
+    traced = check({"inputs": [{"material": material, "origin_country": "US"}]})
+    assert traced.findings == []
+    assert any("claim" in warning for warning in traced.warnings)
+    # on a cotton line, the claim does not trace the input: the sector still needs review
+    untraced = check({"hs_code": "5205.11", "inputs": [{"material": material}]})
+    assert codes(untraced) == [("HIGH_RISK_SECTOR", "lines[0]")]
+    assert untraced.action is Action.WARN
+
+
+# --- High-priority sectors: every input traced, or review ------------------------------------
+
+
+def test_a_cotton_line_whose_input_says_only_cn_is_not_traced() -> None:
+    decision = check(
+        {"hs_code": "5208.12", "inputs": [{"material": "cotton", "origin_country": "CN"}]}
+    )
+    assert codes(decision) == [("HIGH_RISK_SECTOR", "lines[0]")]
+    assert decision.action is Action.WARN
+    assert "only as China (CN)" in decision.findings[0].detail
+
+
+def test_one_traced_minor_input_does_not_clear_an_untraced_main_one() -> None:
+    decision = check(
+        {
+            "hs_code": "6109.10",
+            "inputs": [
+                {"material": "cotton jersey"},
+                {"material": "polyester thread", "origin_country": "VN"},
+            ],
+        }
+    )
+    assert codes(decision) == [("HIGH_RISK_SECTOR", "lines[0]")]
+    assert "input 1 (cotton jersey): it states no origin" in decision.findings[0].detail
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        {"origin_country": "US"},
+        {"origin_country": "CN", "origin_address": {"region": "Shandong", "country": "CN"}},
+        {"origin_address": {"text": "Dezhou, Shandong, China"}},
+    ],
+)
+def test_a_line_whose_every_input_is_traced_outside_the_region_is_clear(
+    origin: dict[str, Any],
+) -> None:
+    decision = check(
+        {
+            "hs_code": "5208.12",
+            "inputs": [
+                {"material": "cotton", **origin},
+                {"material": "dye", "origin_country": "DE"},
+            ],
+        }
+    )
+    assert decision.findings == []
+
+
+@pytest.mark.parametrize("address", [{"country": "CN"}, {"text": "China"}, {"text": "中国"}])
+def test_a_chinese_origin_address_without_a_province_is_not_traced(address: dict[str, Any]) -> None:
+    decision = check(
+        {"hs_code": "7601.10", "inputs": [{"material": "aluminium", "origin_address": address}]}
+    )
+    assert codes(decision) == [("HIGH_RISK_SECTOR", "lines[0]")]
+
+
+def test_an_input_placed_in_the_region_is_a4_not_also_a_sector_gap() -> None:
+    decision = check(
+        {
+            "hs_code": "5208.12",
+            "inputs": [{"material": "cotton", "origin_address": {"city": "Aksu", "country": "CN"}}],
+        }
+    )
+    assert codes(decision) == [("A4", "lines[0].inputs[0].origin_address")]
+
+
+@pytest.mark.parametrize("hs_code", ["8541.40", "8541.40.6020", "8541.43", "854142"])
+def test_solar_cells_are_a_high_priority_sector_in_hs_2017_and_hs_2022_numbers(
+    hs_code: str,
+) -> None:
+    decision = check(
+        {"hs_code": hs_code, "inputs": [{"material": "cells", "origin_country": "CN"}]}
+    )
+    assert codes(decision) == [("HIGH_RISK_SECTOR", "lines[0]")]
+    if hs_code.startswith("8541.40"):
+        assert "HS 2017 854140" in decision.findings[0].detail
+        assert any(
+            "WCO" in ref.source or "World Customs" in ref.source
+            for ref in decision.findings[0].evidence
+        )
+
+
+@pytest.mark.parametrize("hs_code", ["8541.41", "8541.49", "8541.50", "8471.30"])
+def test_leds_and_other_semiconductors_are_not_the_solar_sector(hs_code: str) -> None:
+    assert check({"hs_code": hs_code}).findings == []
