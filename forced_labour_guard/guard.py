@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from forced_labour_guard import detectors
 from forced_labour_guard.cleaning import clean_record, explain_hiding, hiding_warnings
 from forced_labour_guard.denied_entry import DeniedEntryRegister
-from forced_labour_guard.errors import FlgError
+from forced_labour_guard.errors import FlgError, require_record
 from forced_labour_guard.lists.base import Watchlist
 from forced_labour_guard.lists.setup import stale_list_warnings
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
@@ -126,7 +126,9 @@ class Guard:
         """Screen a PO: its supplier graph, its lines' inputs and producers, sectors and denied goods.
 
         ``first_seen`` maps ``Finding.key`` to the day a finding was first seen, for the
-        responsible-exit windows; findings missing from it are first seen today."""
+        responsible-exit windows; findings missing from it are first seen today. Anything but a
+        PurchaseOrder raises ``TypeError``."""
+        po = require_record(po, PurchaseOrder, call="Guard.check_purchase_order")
         key = supplier_key(po.supplier)
 
         def findings(today: dt.date) -> Screened:
@@ -155,7 +157,9 @@ class Guard:
     def screen_supplier(
         self, supplier: Supplier, *, first_seen: Mapping[str, dt.date] | None = None
     ) -> Decision:
-        """Screen a supplier on its own (master-data change, onboarding, periodic re-screening)."""
+        """Screen a supplier on its own (master-data change, onboarding, periodic re-screening).
+        Anything but a Supplier raises ``TypeError``."""
+        supplier = require_record(supplier, Supplier, call="Guard.screen_supplier")
         key = supplier_key(supplier)
 
         def findings(today: dt.date) -> Screened:
@@ -173,11 +177,46 @@ class Guard:
         progress: Callable[[int], None] | None = None,
         first_seen: Mapping[str, dt.date] | None = None,
     ) -> Iterator[Decision]:
-        """Screen many suppliers lazily, in order; ``progress`` gets the count done after each."""
+        """Screen many suppliers lazily, in order; ``progress`` gets the count done after each.
+
+        An item that is not a Supplier (a raw dict, None) does not stop the batch: it gets its own
+        fail-closed Decision (SCREENING_UNAVAILABLE, subject ``item N``) naming the problem, so no
+        record of a batch is silently lost and none reads as cleared. A ``suppliers`` that is not
+        iterable at all raises ``TypeError``."""
+        if isinstance(suppliers, Supplier | str | bytes | dict):
+            raise TypeError(
+                "Guard.screen_suppliers expects an iterable of Supplier, got "
+                f"{type(suppliers).__name__}; use screen_supplier for one supplier"
+            )
         for done, supplier in enumerate(suppliers, start=1):
-            yield self.screen_supplier(supplier, first_seen=first_seen)
+            if isinstance(supplier, Supplier):
+                yield self.screen_supplier(supplier, first_seen=first_seen)
+            else:
+                yield self.not_a_supplier(done, supplier)
             if progress is not None:
                 progress(done)
+
+    def not_a_supplier(self, position: int, item: object) -> Decision:
+        """The fail-closed Decision for item ``position`` (from 1) of a batch that is no Supplier."""
+        subject = f"item {position}"
+        why = (
+            f"{subject} of the batch is a {type(item).__name__}, not a Supplier, so it was not "
+            "screened (validate each payload with Supplier.model_validate)"
+        )
+        finding = _unavailable(subject, why)
+        screened_at = self.clock()
+        verdict = evaluate([finding], self.policy, today=detectors.today_of(screened_at))
+        return Decision(
+            action=verdict.action,
+            findings=[finding],
+            steps=verdict.steps,
+            reasons=verdict.reasons,
+            screened_at=screened_at,
+            list_versions=self.list_versions,
+            warnings=list(self.warnings),
+            subject=subject,
+            policy_version=self.policy.version,
+        )
 
     # ----------------------------------------------------------------------------------------
     # Internals

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,12 +28,67 @@ MAX_BYTES: Final = 50 * 1024 * 1024
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _NotFinite(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice and Python keeps the last; in a record that silently drops a value
+    (the first of two ``addresses``, say), so a repeated key is an error."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise _NotFinite(text)
+
+
+def loads_strict(text: str) -> Any:
+    """``json.loads`` that refuses a repeated key in an object and a number too large to be finite
+    (``1e400``) or written as ``NaN``/``Infinity``. Raises ``json.JSONDecodeError`` for bad syntax
+    and ``ValueError`` subclasses handled by :func:`parse_json`."""
+    return json.loads(
+        text,
+        object_pairs_hook=_object_without_duplicates,
+        parse_float=_finite_number,
+        parse_constant=_no_constant,
+    )
+
+
+def _stdin() -> BinaryIO:
+    """Standard input, or an InputError when the process was started with it closed."""
+    stream = sys.stdin  # None when the process was started with descriptor 0 closed
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    if buffer is None or buffer.closed:
+        raise InputError("standard input is closed: nothing to read", source="<stdin>")
+    return buffer
+
+
 def read_text(path: str) -> str:
     """The whole of a file, or of standard input for '-'; decoding errors are input errors."""
     source = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = _stdin().read(MAX_BYTES + 1)
         else:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
@@ -73,11 +129,21 @@ def parse_json(text: str, *, source: str) -> Any:
     if not text.strip():
         raise InputError("empty input: expected a JSON object", source=source)
     try:
-        value = json.loads(text)
+        value = loads_strict(text)
     except json.JSONDecodeError as error:
         raise InputError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
             source=source,
+        ) from None
+    except _DuplicateKey as error:
+        raise InputError(
+            f"duplicate key {error.key!r} in one JSON object (only one value may be given; "
+            "which to keep is not for the screening to guess)",
+            source=source,
+        ) from None
+    except _NotFinite as error:
+        raise InputError(
+            f"number {error.text} is outside any sane range (not a finite number)", source=source
         ) from None
     except RecursionError:
         raise InputError(f"nested more than {MAX_NESTING} levels deep", source=source) from None
@@ -121,7 +187,7 @@ def iter_records(model: type[ModelT], path: str) -> Iterator[tuple[str, ModelT |
     source = "<stdin>" if path == "-" else path
     with contextlib.ExitStack() as stack:
         try:
-            handle = sys.stdin.buffer if path == "-" else stack.enter_context(Path(path).open("rb"))
+            handle = _stdin() if path == "-" else stack.enter_context(Path(path).open("rb"))
         except OSError as error:
             raise InputError(f"cannot read file ({error.strerror})", source=source) from None
         try:
@@ -202,10 +268,18 @@ def _csv_value(key: str, value: str, where: str) -> Any:
     stripped = value.strip()
     if stripped.startswith(("[", "{")):
         try:
-            return json.loads(stripped)
+            return loads_strict(stripped)
         except json.JSONDecodeError as error:
             raise InputError(
                 f"cell is not valid JSON ({error.msg})", path=key, source=where
+            ) from None
+        except _DuplicateKey as error:
+            raise InputError(
+                f"duplicate key {error.key!r} in the cell's JSON", path=key, source=where
+            ) from None
+        except _NotFinite as error:
+            raise InputError(
+                f"number {error.text} in the cell is not a finite number", path=key, source=where
             ) from None
     if key == "aliases":
         return [part.strip() for part in stripped.split(";") if part.strip()]
