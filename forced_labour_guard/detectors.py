@@ -26,6 +26,7 @@ from forced_labour_guard.model import (
 )
 from forced_labour_guard.policy import Policy
 from forced_labour_guard.region.locator import RegionHit, RegionLocator
+from forced_labour_guard.reports import read_summary
 from forced_labour_guard.sectors import SECTORS
 
 Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer"]
@@ -216,24 +217,51 @@ def detect_locations(
 # --------------------------------------------------------------------------------------------
 
 
-def detect_evidence(nodes: Sequence[Node], supplier_id: str) -> list[Finding]:
-    findings = []
+def detect_evidence(
+    nodes: Sequence[Node], supplier_id: str, locator: RegionLocator
+) -> list[Finding]:
+    """A3 and A4 from third-party evidence: by the kind a record was filed under, and by what its
+    summary says (``forced_labour_guard.reports``), so a report of labour transfer filed as
+    ``other`` still counts. One finding per code per record."""
+    findings: list[Finding] = []
     for node in nodes:
         for index, item in enumerate(node.supplier.evidence):
             when = f", {item.date.isoformat()}" if item.date else ""
             cited = f"{item.summary} ({item.source}{when})"
-            if item.kind == "labour_transfer":
-                code, steps = FindingCode.A3, ["B3"]
-                detail = (
-                    f"{node.describe()} is credibly reported to have taken part in state-sponsored "
-                    f"labour transfer of Uyghur or other Turkic workers: {cited}."
+            reading = read_summary(item.summary, locator)
+            found: list[tuple[FindingCode, list[str], str]] = []
+            if item.kind == "labour_transfer" or reading.labour_transfer:
+                why = (
+                    ""
+                    if item.kind == "labour_transfer"
+                    else f" (filed as '{item.kind}', but its summary speaks of "
+                    f"'{reading.labour_transfer}')"
                 )
-            elif item.kind == "sourcing":
-                code, steps = FindingCode.A4, ["B4"]
-                detail = f"{node.describe()} is reported to source inputs from the Uyghur Region: {cited}."
-            else:
-                continue  # "other" evidence is kept on the record for reviewers but decides nothing
-            findings.append(
+                found.append(
+                    (
+                        FindingCode.A3,
+                        ["B3"],
+                        f"{node.describe()} is credibly reported to have taken part in "
+                        f"state-sponsored labour transfer of Uyghur or other Turkic workers{why}: "
+                        f"{cited}.",
+                    )
+                )
+            if item.kind == "sourcing" or reading.sourcing:
+                why = (
+                    ""
+                    if item.kind == "sourcing"
+                    else f" (filed as '{item.kind}', but its summary says '{reading.sourcing}' "
+                    f"with {reading.place})"
+                )
+                found.append(
+                    (
+                        FindingCode.A4,
+                        ["B4"],
+                        f"{node.describe()} is reported to source inputs from the Uyghur Region"
+                        f"{why}: {cited}.",
+                    )
+                )
+            findings.extend(
                 Finding(
                     code=code,
                     subject=f"{node.path}.evidence[{index}]",
@@ -246,6 +274,7 @@ def detect_evidence(nodes: Sequence[Node], supplier_id: str) -> list[Finding]:
                     steps=steps,
                     supplier_id=supplier_id,
                 )
+                for code, steps, detail in found
             )
     return findings
 

@@ -225,7 +225,7 @@ class Guard:
     def _graph_findings(self, walk: detectors.Walk, key: str) -> list[Finding]:
         return [
             *detectors.detect_locations(walk.nodes, self.locator, key),
-            *detectors.detect_evidence(walk.nodes, key),
+            *detectors.detect_evidence(walk.nodes, key, self.locator),
             *detectors.detect_watchlist_matches(walk.nodes, self.watchlists, self.policy, key),
             *detectors.detect_not_screened(
                 walk.not_screened, self.policy.max_relationship_depth, key
