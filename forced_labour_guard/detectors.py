@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from forced_labour_guard.denied_entry import DeniedEntryRegister
-from forced_labour_guard.goods import place_in_goods, trace_input
+from forced_labour_guard.goods import place_in_goods, producer_names, trace_input
 from forced_labour_guard.lists.base import Watchlist, WatchlistMatch
 from forced_labour_guard.model import (
     EvidenceRef,
@@ -29,7 +29,9 @@ from forced_labour_guard.region.locator import RegionHit, RegionLocator
 from forced_labour_guard.reports import read_summary
 from forced_labour_guard.sectors import SECTORS
 
-Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer"]
+Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer", "named"]
+"""How a company is tied to the screened relationship; ``named`` is a company named only in the
+goods text of an order line (a material or a description), taken as that input's producer."""
 _GROUP_LINKS: frozenset[Link] = frozenset({"subsidiary", "parent", "operation"})
 
 
@@ -52,6 +54,8 @@ class Node:
             return f"Supplier {label}"
         if self.link == "producer":
             return f"Input producer {label}"
+        if self.link == "named":
+            return f"The producer named in {self.path}"
         if self.link == "sub_supplier":
             return f"Sub-supplier {label} (tier {self.tier + 1}, supplying {self.parent})"
         return f"{label}, {'the parent' if self.link == 'parent' else 'a ' + self.link} of {self.parent}"
@@ -492,6 +496,33 @@ def detect_high_risk_sectors(
             )
         )
     return findings
+
+
+def goods_text_nodes(po: PurchaseOrder, supplier_id: str) -> list[Node]:
+    """Companies named in a line's description or an input's material, as input-tier nodes for the
+    watchlist detector: a listed producer named there is a watchlist hit on that input (B4)."""
+    nodes: list[Node] = []
+    for line_index, line in enumerate(po.lines):
+        texts = [(f"lines[{line_index}].description", line.description)]
+        texts += [
+            (f"lines[{line_index}].inputs[{i}].material", item.material)
+            for i, item in enumerate(line.inputs)
+        ]
+        for path, text in texts:
+            names = producer_names(text)
+            if names:  # one company per field: the watchlist keeps the best match per entry
+                nodes.append(
+                    Node(
+                        supplier=Supplier(name=names[0], aliases=names[1:]),
+                        path=path,
+                        tier=0,
+                        link="named",
+                        owner=supplier_id,
+                        parent=supplier_id,
+                        input_tier=True,
+                    )
+                )
+    return nodes
 
 
 def detect_denied_entry(

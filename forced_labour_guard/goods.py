@@ -38,6 +38,13 @@ def _load_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _LATIN_GOODS, _HAN_GOODS = _load_words()
 _CLAUSE_BREAK: Final = re.compile(r"[,;:()\[\]/|，；：（）、]")
+_STRONG_BREAK: Final = re.compile(r"[;:|/；：、]")
+_PRODUCER_CUE: Final = re.compile(
+    r"\b(?:from|by|ex|supplied\s+by|made\s+by|produced\s+by|manufactured\s+by|spun\s+by|"
+    r"woven\s+by|producer|manufacturer|supplier|vendor)\b|来自|产自|供应商|生产商|厂家|由",
+    re.IGNORECASE,
+)
+_NAME_LETTERS: Final = re.compile(r"[^\W\d_]{2,}")
 _NEGATION_BEFORE: Final = re.compile(
     r"\b(?:not|non|no|without|excluding|exclude[sd]?|except|never|outside|free\s+of|"
     r"other\s+than)\b|(?:不|非|无|除|禁止|排除)",
@@ -97,6 +104,25 @@ def place_in_goods(text: str | None, locator: RegionLocator) -> GoodsPlace | Non
     if hit is None:
         return None
     return GoodsPlace(hit=hit, negated=_is_negated(prepared, hit.matched))
+
+
+def producer_names(text: str | None) -> list[str]:
+    """Parts of goods text that may name a company ("polysilicon from Hoshine Silicon Industry",
+    "cotton yarn (Huafu)"): the text cut at punctuation and at producer cues (from, by, 由, 供应商),
+    keeping parts that still hold a word once the goods words are set aside."""
+    if not text:
+        return []
+    names: list[str] = []
+    # Cut at cues and strong breaks first, so "Hoshine Silicon Industry (Shanshan) Co., Ltd." stays
+    # whole; then also at every comma and bracket, for "PVC resin, Zhongtai" and "yarn (Huafu)".
+    for breaks in (_STRONG_BREAK, _CLAUSE_BREAK):
+        for clause in breaks.split(text):
+            for part in _PRODUCER_CUE.split(clause):
+                candidate = part.strip(" -.,()（）")
+                rest = _HAN_GOODS.sub(" ", _LATIN_GOODS.sub(" ", candidate))
+                if _NAME_LETTERS.search(rest) and candidate not in names:
+                    names.append(candidate)
+    return names
 
 
 def _says_more_than_a_country(address: Address) -> bool:

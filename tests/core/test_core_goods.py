@@ -178,3 +178,57 @@ def test_solar_cells_are_a_high_priority_sector_in_hs_2017_and_hs_2022_numbers(
 @pytest.mark.parametrize("hs_code", ["8541.41", "8541.49", "8541.50", "8471.30"])
 def test_leds_and_other_semiconductors_are_not_the_solar_sector(hs_code: str) -> None:
     assert check({"hs_code": hs_code}).findings == []
+
+
+# --- A listed producer named in goods text -------------------------------------------------
+
+
+def bundled(*lines: dict[str, Any]) -> Decision:
+    order = PurchaseOrder.model_validate(
+        {
+            "id": "PO-N",
+            "supplier": {"name": "Hamburg Solar GmbH", "country": "DE"},
+            "lines": list(lines),
+        }
+    )
+    return Guard.default(clock=lambda: NOW).check_purchase_order(order)
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "polysilicon from Hoshine Silicon Industry (Shanshan) Co., Ltd.",
+        "多晶硅（合盛硅业（鄯善）有限公司）",
+        "PVC resin; supplier: Xinjiang Zhongtai Chemical",
+    ],
+)
+def test_a_listed_producer_named_in_a_material_is_a_watchlist_hit_on_that_input(
+    material: str,
+) -> None:
+    decision = bundled({"inputs": [{"material": material, "origin_country": "US"}]})
+    hits = [f for f in decision.findings if f.code.value == "ENTITY_LIST"]
+    assert [f.subject for f in hits] == ["lines[0].inputs[0].material"]
+    assert hits[0].steps == ["B4"]
+    assert decision.action is Action.BLOCK
+
+
+def test_a_listed_producer_named_in_a_line_description_is_a_hit_on_the_line() -> None:
+    decision = bundled({"description": "Solar-grade polysilicon by Hoshine Silicon Industry"})
+    assert [(f.code.value, f.subject) for f in decision.findings] == [
+        ("ENTITY_LIST", "lines[0].description")
+    ]
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        "cotton",
+        "Egyptian cotton",
+        "silicon metal 553",
+        "tempered glass by Saint-Gobain",
+        "East Hope Road aluminium",
+    ],
+)
+def test_goods_words_and_unlisted_makers_in_a_material_are_no_watchlist_hit(material: str) -> None:
+    decision = bundled({"inputs": [{"material": material, "origin_country": "US"}]})
+    assert [f for f in decision.findings if f.code.value == "ENTITY_LIST"] == []
