@@ -9,9 +9,10 @@ depth-limited: companies beyond the limit are reported as not screened, never si
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, cast
 
 from forced_labour_guard.denied_entry import DeniedEntryRegister
 from forced_labour_guard.goods import place_in_goods, producer_names, trace_input
@@ -232,7 +233,7 @@ def detect_evidence(
         for index, item in enumerate(node.supplier.evidence):
             when = f", {item.date.isoformat()}" if item.date else ""
             cited = f"{item.summary} ({item.source}{when})"
-            reading = read_summary(item.summary, locator)
+            reading = read_summary(item.summary, cast(Hashable, locator))
             found: list[tuple[FindingCode, list[str], str]] = []
             if item.kind == "labour_transfer" or reading.labour_transfer:
                 why = (
@@ -306,17 +307,45 @@ def _match_evidence(match: WatchlistMatch) -> EvidenceRef:
     )
 
 
+Matcher = Callable[[Watchlist, Supplier, float], Sequence[WatchlistMatch]]
+
+
+def match_directly(
+    watchlist: Watchlist, supplier: Supplier, min_score: float
+) -> list[WatchlistMatch]:
+    return watchlist.match(supplier, min_score=min_score)
+
+
+@lru_cache(maxsize=4096)
+def _match_names(
+    watchlist: Hashable, names: tuple[str, ...], min_score: float
+) -> tuple[WatchlistMatch, ...]:
+    listed = cast(Watchlist, watchlist)
+    return tuple(listed.match(_named_company(names), min_score=min_score))
+
+
+def match_goods_text(
+    watchlist: Watchlist, supplier: Supplier, min_score: float
+) -> tuple[WatchlistMatch, ...]:
+    """Matches for a company named in goods text, remembered per watchlist object: a material
+    master repeats the same few thousand strings on every order, and a reloaded list is a new
+    object, so it is never answered from an older list's matches."""
+    return _match_names(cast(Hashable, watchlist), (supplier.name, *supplier.aliases), min_score)
+
+
 def detect_watchlist_matches(
     nodes: Sequence[Node],
     watchlists: Sequence[Watchlist],
     policy: Policy,
     supplier_id: str,
+    *,
+    matcher: Matcher = match_directly,
 ) -> list[Finding]:
     thresholds = policy.matching
     findings = []
     for node in nodes:
         for watchlist in watchlists:
-            for match in watchlist.match(node.supplier, min_score=thresholds.review_threshold):
+            for match in matcher(watchlist, node.supplier, thresholds.review_threshold):
                 listed = f"'{match.entry_name}' on the {match.list_name}"
                 if match.date:
                     listed += f" (listed {match.date.isoformat()})"
@@ -498,6 +527,11 @@ def detect_high_risk_sectors(
     return findings
 
 
+@lru_cache(maxsize=8192)
+def _named_company(names: tuple[str, ...]) -> Supplier:
+    return Supplier(name=names[0], aliases=list(names[1:]))
+
+
 def goods_text_nodes(po: PurchaseOrder, supplier_id: str) -> list[Node]:
     """Companies named in a line's description or an input's material, as input-tier nodes for the
     watchlist detector: a listed producer named there is a watchlist hit on that input (B4)."""
@@ -513,7 +547,7 @@ def goods_text_nodes(po: PurchaseOrder, supplier_id: str) -> list[Node]:
             if names:  # one company per field: the watchlist keeps the best match per entry
                 nodes.append(
                     Node(
-                        supplier=Supplier(name=names[0], aliases=names[1:]),
+                        supplier=_named_company(names),
                         path=path,
                         tier=0,
                         link="named",

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from forced_labour_guard.model import Address, Input
 from forced_labour_guard.region import RegionHit, RegionLocator
@@ -97,21 +99,26 @@ def _is_negated(text: str, matched: str) -> bool:
 
 def place_in_goods(text: str | None, locator: RegionLocator) -> GoodsPlace | None:
     """The region place a material or line description names, if the locator finds one."""
-    if not text:
-        return None
+    return _place_in_goods(text, cast(Hashable, locator)) if text else None
+
+
+@lru_cache(maxsize=8192)
+def _place_in_goods(text: str, locator: Hashable) -> GoodsPlace | None:
+    """Memoised per locator object: materials repeat on every order, and locators are read-only."""
     prepared = _detach_goods_words(text)
-    hit = locator.locate(Address(text=prepared))
+    hit = cast(RegionLocator, locator).locate(Address(text=prepared))
     if hit is None:
         return None
     return GoodsPlace(hit=hit, negated=_is_negated(prepared, hit.matched))
 
 
-def producer_names(text: str | None) -> list[str]:
+@lru_cache(maxsize=8192)
+def producer_names(text: str | None) -> tuple[str, ...]:
     """Parts of goods text that may name a company ("polysilicon from Hoshine Silicon Industry",
     "cotton yarn (Huafu)"): the text cut at punctuation and at producer cues (from, by, 由, 供应商),
     keeping parts that still hold a word once the goods words are set aside."""
     if not text:
-        return []
+        return ()
     names: list[str] = []
     # Cut at cues and strong breaks first, so "Hoshine Silicon Industry (Shanshan) Co., Ltd." stays
     # whole; then also at every comma and bracket, for "PVC resin, Zhongtai" and "yarn (Huafu)".
@@ -122,7 +129,7 @@ def producer_names(text: str | None) -> list[str]:
                 rest = _HAN_GOODS.sub(" ", _LATIN_GOODS.sub(" ", candidate))
                 if _NAME_LETTERS.search(rest) and candidate not in names:
                     names.append(candidate)
-    return names
+    return tuple(names)
 
 
 def _says_more_than_a_country(address: Address) -> bool:

@@ -139,7 +139,9 @@ class Guard:
             named = detectors.goods_text_nodes(clean, key)
             found = [
                 *self._graph_findings(walk, key),
-                *detectors.detect_watchlist_matches(named, self.watchlists, self.policy, key),
+                *detectors.detect_watchlist_matches(
+                    named, self.watchlists, self.policy, key, matcher=detectors.match_goods_text
+                ),
                 *detectors.detect_input_origins(clean, self.locator, key),
                 *detectors.detect_high_risk_sectors(clean, self.locator, key),
                 *detectors.detect_denied_entry(clean, self.denied_entry, key),

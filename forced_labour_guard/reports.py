@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from forced_labour_guard.goods import place_in_goods
 from forced_labour_guard.region import RegionLocator
@@ -67,14 +69,16 @@ def _asserted(pattern: re.Pattern[str], clause: str) -> str | None:
     return None
 
 
-def read_summary(summary: str, locator: RegionLocator) -> Reading:
-    """What an evidence summary says, clause by clause; see the module docstring."""
+@lru_cache(maxsize=4096)
+def read_summary(summary: str, locator: Hashable) -> Reading:
+    """What an evidence summary says, clause by clause; see the module docstring. Memoised per
+    locator object: a supplier's evidence is read again on every order."""
     transfer = sourcing = place = None
     for clause in _clauses(summary):
         transfer = transfer or _asserted(_LABOUR_TRANSFER, clause)
         if sourcing is None:
             verb = _asserted(_SOURCING, clause)
-            named = place_in_goods(clause, locator) if verb else None
+            named = place_in_goods(clause, cast(RegionLocator, locator)) if verb else None
             if verb and named is not None and not named.negated:
                 sourcing, place = verb, named.hit.place
     return Reading(labour_transfer=transfer, sourcing=sourcing, place=place)
