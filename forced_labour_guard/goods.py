@@ -40,6 +40,8 @@ def _load_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _LATIN_GOODS, _HAN_GOODS = _load_words()
 _CLAUSE_BREAK: Final = re.compile(r"[,;:()\[\]/|，；：（）、]")
+_STATEMENT_CONFIDENCE: Final = 0.9
+_STATEMENT_BREAK: Final = re.compile(r"[;；|\n]")
 _STRONG_BREAK: Final = re.compile(r"[;:|/；：、]")
 _PRODUCER_CUE: Final = re.compile(
     r"\b(?:from|by|ex|supplied\s+by|made\s+by|produced\s+by|manufactured\s+by|spun\s+by|"
@@ -105,14 +107,27 @@ def place_in_goods(text: str | None, locator: RegionLocator) -> GoodsPlace | Non
 @lru_cache(maxsize=8192)
 def _place_in_goods(text: str, locator: Hashable) -> GoodsPlace | None:
     """Memoised per locator object: materials repeat on every order, and locators are read-only."""
+    read = cast(RegionLocator, locator)
     prepared = _detach_goods_words(text)
-    hit = cast(RegionLocator, locator).locate(Address(text=prepared))
+    hit = read.locate(Address(text=prepared))
+    if hit is None:
+        # "cotton: Xinjiang; spinning: Shanghai" states two origins: each statement on its own.
+        # Only semicolons and line breaks separate statements; a comma may separate a place from
+        # its country ("Aksu, Kazakhstan"). Taken out of the whole text a statement loses context,
+        # so a spelling shared with a place abroad or elsewhere in China (a hit below
+        # _STATEMENT_CONFIDENCE) does not count there: "cotton: Aksu; spinning: Almaty" stays unread.
+        statements = [part for part in _STATEMENT_BREAK.split(prepared) if part.strip()]
+        if len(statements) > 1:
+            for statement in statements:
+                found = read.locate(Address(text=statement))
+                if found is not None and found.confidence >= _STATEMENT_CONFIDENCE:
+                    hit, prepared = found, statement
+                    break
     if hit is None:
         return None
     return GoodsPlace(hit=hit, negated=_is_negated(prepared, hit.matched))
 
 
-@lru_cache(maxsize=8192)
 def producer_names(text: str | None) -> tuple[str, ...]:
     """Parts of goods text that may name a company ("polysilicon from Hoshine Silicon Industry",
     "cotton yarn (Huafu)"): the text cut at punctuation and at producer cues (from, by, 由, 供应商),

@@ -42,6 +42,7 @@ def codes(decision: Decision) -> list[tuple[str, str]]:
         "cotton yarn (Korla)",
         "新疆红枣",
         "Ｘｉｎｊｉａｎｇ cotton",  # full width, cleaned by the Guard before it is read
+        "cotton: Xinjiang; spinning: Shanghai",  # two statements, each read on its own
     ],
 )
 def test_a_material_naming_the_region_is_an_input_produced_there_and_blocks(material: str) -> None:
@@ -68,6 +69,8 @@ def test_a_line_description_naming_the_region_is_a4_on_the_line() -> None:
         "Hami melon seed oil",
         "organic cotton",
         "新疆路棉花仓库",
+        "cotton: Aksu; spinning: Almaty, Kazakhstan",  # a namesake, its context in the next statement
+        "yarn; Xinjiang Road, Shanghai",
     ],
 )
 def test_goods_text_that_does_not_place_the_goods_in_the_region_raises_nothing(
