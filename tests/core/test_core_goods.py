@@ -7,6 +7,8 @@ the sector check off). Each positive sits beside the trap that must not fire.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -235,3 +237,30 @@ def test_a_listed_producer_named_in_a_line_description_is_a_hit_on_the_line() ->
 def test_goods_words_and_unlisted_makers_in_a_material_are_no_watchlist_hit(material: str) -> None:
     decision = bundled({"inputs": [{"material": material, "origin_country": "US"}]})
     assert [f for f in decision.findings if f.code.value == "ENTITY_LIST"] == []
+
+
+# --- The labelled corpus of goods text ------------------------------------------------------
+
+CORPUS = Path(__file__).parent / "data" / "goods_text_corpus.jsonl"
+
+
+def test_the_goods_text_corpus_reads_every_item_as_labelled() -> None:
+    """Every labelled material: 'region' is A4 and blocks, 'clear' raises nothing, 'negated' raises
+    nothing but a warning. All mismatches are reported at once, so the corpus reads as a score."""
+    wrong = []
+    items = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    for item in items:
+        decision = check({"inputs": [{"material": item["text"], "origin_country": "US"}]})
+        got = (
+            "region"
+            if [f.code.value for f in decision.findings] == ["A4"]
+            else "negated"
+            if not decision.findings and any("claim" in w for w in decision.warnings)
+            else "clear"
+            if not decision.findings
+            else "other"
+        )
+        if got != item["label"]:
+            wrong.append(f"{item['text']!r}: labelled {item['label']}, read {got}")
+    assert {item["label"] for item in items} == {"region", "clear", "negated"}
+    assert wrong == []
