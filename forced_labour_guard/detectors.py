@@ -385,7 +385,12 @@ def _line_label(index: int, line: OrderLine) -> str:
 
 
 def _a4_on_goods(
-    subject: str, detail: str, hit: RegionHit, locator: RegionLocator, supplier_id: str
+    subject: str,
+    detail: str,
+    hit: RegionHit,
+    summary: str,
+    locator: RegionLocator,
+    supplier_id: str,
 ) -> Finding:
     return Finding(
         code=FindingCode.A4,
@@ -395,7 +400,7 @@ def _a4_on_goods(
             EvidenceRef(
                 source=f"record field {subject} (located by the '{locator.name}' locator, "
                 f"signal {hit.signal})",
-                summary=hit.describe(),
+                summary=summary,
             )
         ],
         steps=["B4"],
@@ -417,8 +422,9 @@ def detect_input_origins(
                 _a4_on_goods(
                     f"lines[{line_index}].description",
                     f"{label} is described as goods from the Uyghur Region "
-                    f"({described.hit.describe()}).",
+                    f"({described.describe()}).",
                     described.hit,
+                    described.describe(),
                     locator,
                     supplier_id,
                 )
@@ -431,8 +437,9 @@ def detect_input_origins(
                     _a4_on_goods(
                         f"{where}.material",
                         f"{label} uses {item.material}, which its material names as produced in "
-                        f"the Uyghur Region ({named.hit.describe()}).",
+                        f"the Uyghur Region ({named.describe()}).",
                         named.hit,
+                        named.describe(),
                         locator,
                         supplier_id,
                     )
@@ -445,6 +452,7 @@ def detect_input_origins(
                         f"{label} uses {item.material} produced in the Uyghur Region "
                         f"({hit.describe()}).",
                         hit,
+                        hit.describe(),
                         locator,
                         supplier_id,
                     )

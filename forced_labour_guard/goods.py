@@ -83,6 +83,10 @@ class GoodsPlace:
     hit: RegionHit
     negated: bool
 
+    def describe(self) -> str:
+        """'"Aksu" names Aksu Prefecture': the locator's field is an artefact of reading goods text."""
+        return f'"{self.hit.matched}" names {self.hit.place}'
+
 
 def _detach_goods_words(text: str) -> str:
     return _HAN_GOODS.sub("，", _LATIN_GOODS.sub(", ", text))
