@@ -11,7 +11,6 @@ import contextlib
 import csv
 import io
 import json
-import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,50 +27,62 @@ MAX_BYTES: Final = 50 * 1024 * 1024
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+class _Duplicate:
+    """Marks, under a key no JSON text can produce, an object that gave a key twice."""
 
 
-class _NotFinite(ValueError):
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
+_DUPLICATE: Final = _Duplicate()
 
 
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """JSON allows a key twice and Python keeps the last; in a record that silently drops a value
-    (the first of two ``addresses``, say), so a repeated key is an error."""
-    result: dict[str, Any] = {}
+def _object_keeping_duplicates(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    result: dict[Any, Any] = {}
     for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
+        if key in result and _DUPLICATE not in result:
+            result[_DUPLICATE] = key
         result[key] = value
     return result
 
 
-def _finite_number(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotFinite(text)
+def _duplicate_key(value: Any) -> tuple[str, str] | None:
+    """(path of the object, the key) of the first object that gave a key twice, or None."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            if _DUPLICATE in item:
+                return path, str(item[_DUPLICATE])
+            stack.extend(
+                (v, f"{path}.{k}" if path else str(k))
+                for k, v in item.items()
+                if k is not _DUPLICATE and isinstance(v, dict | list)
+            )
+        elif isinstance(item, list):
+            stack.extend(
+                (v, f"{path}[{i}]") for i, v in enumerate(item) if isinstance(v, dict | list)
+            )
+    return None
+
+
+def loads_strict(text: str, *, source: str, prefix: str = "") -> Any:
+    """``json.loads`` that refuses an object giving the same key twice, naming the key and where
+    it is. JSON parsers keep the last value silently; in a record that can drop an address, so
+    which one was meant is not for the screening to guess. Bad syntax raises
+    ``json.JSONDecodeError`` as usual."""
+    value = json.loads(text, object_pairs_hook=_object_keeping_duplicates)
+    duplicate = _duplicate_key(value)
+    if duplicate is not None:
+        where, key = duplicate
+        path = prefix
+        for part in (where, key):
+            if part:
+                path = f"{path}{part}" if not path or part.startswith("[") else f"{path}.{part}"
+        raise InputError(
+            f"duplicate key {key!r}: an object may give each key once (JSON readers would "
+            "silently keep only the last value)",
+            path=path,
+            source=source,
+        )
     return value
-
-
-def _no_constant(text: str) -> Any:
-    raise _NotFinite(text)
-
-
-def loads_strict(text: str) -> Any:
-    """``json.loads`` that refuses a repeated key in an object and a number too large to be finite
-    (``1e400``) or written as ``NaN``/``Infinity``. Raises ``json.JSONDecodeError`` for bad syntax
-    and ``ValueError`` subclasses handled by :func:`parse_json`."""
-    return json.loads(
-        text,
-        object_pairs_hook=_object_without_duplicates,
-        parse_float=_finite_number,
-        parse_constant=_no_constant,
-    )
 
 
 def _stdin() -> BinaryIO:
@@ -129,21 +140,11 @@ def parse_json(text: str, *, source: str) -> Any:
     if not text.strip():
         raise InputError("empty input: expected a JSON object", source=source)
     try:
-        value = loads_strict(text)
+        value = loads_strict(text, source=source)
     except json.JSONDecodeError as error:
         raise InputError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
             source=source,
-        ) from None
-    except _DuplicateKey as error:
-        raise InputError(
-            f"duplicate key {error.key!r} in one JSON object (only one value may be given; "
-            "which to keep is not for the screening to guess)",
-            source=source,
-        ) from None
-    except _NotFinite as error:
-        raise InputError(
-            f"number {error.text} is outside any sane range (not a finite number)", source=source
         ) from None
     except RecursionError:
         raise InputError(f"nested more than {MAX_NESTING} levels deep", source=source) from None
@@ -268,18 +269,10 @@ def _csv_value(key: str, value: str, where: str) -> Any:
     stripped = value.strip()
     if stripped.startswith(("[", "{")):
         try:
-            return loads_strict(stripped)
+            return loads_strict(stripped, source=where, prefix=key)
         except json.JSONDecodeError as error:
             raise InputError(
                 f"cell is not valid JSON ({error.msg})", path=key, source=where
-            ) from None
-        except _DuplicateKey as error:
-            raise InputError(
-                f"duplicate key {error.key!r} in the cell's JSON", path=key, source=where
-            ) from None
-        except _NotFinite as error:
-            raise InputError(
-                f"number {error.text} in the cell is not a finite number", path=key, source=where
             ) from None
     if key == "aliases":
         return [part.strip() for part in stripped.split(";") if part.strip()]

@@ -42,7 +42,7 @@ def test_a_duplicate_key_is_an_error_naming_the_key(
     code, out, err = run(capsys, tmp_path, text)
     assert code == 2
     assert out == ""
-    assert "duplicate key 'addresses'" in err
+    assert "supplier.addresses: duplicate key 'addresses'" in err
 
 
 def test_the_same_key_in_two_different_objects_is_fine(
@@ -65,6 +65,7 @@ def test_a_quantity_outside_any_sane_range_is_an_error(
     assert code == 2
     assert out == ""
     assert "flg: error:" in err and "internal" not in err
+    assert "lines[0].quantity" in err
 
 
 @pytest.mark.parametrize("quantity", ["12", '"12.50"', "0", "1000000"])
@@ -86,7 +87,7 @@ def test_a_duplicate_key_inside_a_csv_cell_is_an_error_for_that_row(
     code = main(["screen-suppliers", str(batch), "--quiet"])
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 2
-    assert "duplicate key 'city'" in out[0]["error"]
+    assert "addresses[0].city: duplicate key 'city'" in out[0]["error"]
     assert out[1]["action"] == "allow"
 
 
