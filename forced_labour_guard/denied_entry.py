@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from forced_labour_guard.errors import InputError, first_problem
+from forced_labour_guard.records import loads_strict
 from forced_labour_guard.text import clean_text
 
 
@@ -91,7 +92,7 @@ def load_denied_entry(path: str | Path) -> DeniedEntryRegister:
         ]
     else:
         try:
-            loaded = json.loads(text)
+            loaded = loads_strict(text, source=str(file))
         except json.JSONDecodeError as error:
             raise InputError(
                 f"not valid JSON ({error.msg}, line {error.lineno})", source=str(file)

@@ -36,9 +36,10 @@ from pydantic import (
     model_validator,
 )
 
-from forced_labour_guard.errors import PolicyError, field_path
+from forced_labour_guard.errors import InputError, PolicyError, field_path
 from forced_labour_guard.matching.score import BRANCH_SCORE
 from forced_labour_guard.model import Action, Finding, FindingCode
+from forced_labour_guard.records import loads_strict
 from forced_labour_guard.steps import ordered, step
 
 # Codes whose disengagement follows a responsible-exit plan (B2, B3, B5 concern suppliers outside
@@ -262,7 +263,12 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as error:
         raise PolicyError(f"{file}: cannot read policy file ({error.strerror})") from None
     try:
-        data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
+        if file.suffix.lower() == ".json":
+            data = loads_strict(text, source=str(file))
+        else:
+            data = tomllib.loads(text)  # TOML itself refuses a key defined twice
+    except InputError as error:
+        raise PolicyError(str(error)) from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         raise PolicyError(
             f"{file}: not valid {file.suffix.lstrip('.') or 'TOML'}: {error}"

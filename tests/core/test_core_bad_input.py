@@ -167,3 +167,18 @@ def test_the_audited_guard_refuses_wrong_types_and_keeps_a_batch_going(tmp_path:
         guard.check_purchase_order({"supplier": {"name": "A"}})  # type: ignore[arg-type]
     decisions = list(guard.screen_suppliers([None, Supplier(name="Berlin Buttons GmbH")]))  # type: ignore[list-item]
     assert [d.action for d in decisions] == [Action.BLOCK, Action.ALLOW]
+
+
+def test_a_policy_or_register_in_json_with_a_repeated_key_is_refused(tmp_path: Path) -> None:
+    from forced_labour_guard.denied_entry import load_denied_entry
+    from forced_labour_guard.errors import InputError, PolicyError
+    from forced_labour_guard.policy import load_policy
+
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"matching": {"block_threshold": 0.9, "block_threshold": 0.5}}')
+    with pytest.raises(PolicyError, match=r"matching\.block_threshold: duplicate key"):
+        load_policy(policy)
+    register = tmp_path / "denied.json"
+    register.write_text('[{"sku": "A-1", "sku": "B-2"}]')
+    with pytest.raises(InputError, match=r"\[0\]\.sku: duplicate key"):
+        load_denied_entry(register)
