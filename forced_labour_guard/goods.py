@@ -50,8 +50,8 @@ _PRODUCER_CUE: Final = re.compile(
 )
 _NAME_LETTERS: Final = re.compile(r"[^\W\d_]{2,}")
 _NEGATION_BEFORE: Final = re.compile(
-    r"\b(?:not|non|no|without|excluding|exclude[sd]?|except|never|outside|free\s+of|"
-    r"other\s+than)\b|(?:不|非|无|除|禁止|排除)",
+    r"\b(?:not|non|no(?!\.?\s*\d)|without|excluding|exclude[sd]?|except|never|outside|"
+    r"free\s+of|other\s+than)\b|(?:不|非|无(?!纺)|除|禁止|排除)",
     re.IGNORECASE,
 )
 _NEGATION_AFTER: Final = re.compile(r"^\s*-?\s*(?:free|excluded)\b|^(?:以外|之外|除外)", re.I)
