@@ -233,7 +233,7 @@ def detect_evidence(
         for index, item in enumerate(node.supplier.evidence):
             when = f", {item.date.isoformat()}" if item.date else ""
             cited = f"{item.summary} ({item.source}{when})"
-            reading = read_summary(item.summary, cast(Hashable, locator))
+            reading = read_summary(item.summary, locator)
             found: list[tuple[FindingCode, list[str], str]] = []
             if item.kind == "labour_transfer" or reading.labour_transfer:
                 why = (
@@ -329,8 +329,11 @@ def match_goods_text(
 ) -> tuple[WatchlistMatch, ...]:
     """Matches for a company named in goods text, remembered per watchlist object: a material
     master repeats the same few thousand strings on every order, and a reloaded list is a new
-    object, so it is never answered from an older list's matches."""
-    return _match_names(cast(Hashable, watchlist), (supplier.name, *supplier.aliases), min_score)
+    object, so it is never answered from an older list's matches. A watchlist that cannot be
+    hashed (a user's own class) is asked every time."""
+    if not isinstance(watchlist, Hashable):
+        return tuple(watchlist.match(supplier, min_score=min_score))
+    return _match_names(watchlist, (supplier.name, *supplier.aliases), min_score)
 
 
 def detect_watchlist_matches(

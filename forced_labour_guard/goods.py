@@ -105,13 +105,20 @@ def _is_negated(text: str, matched: str) -> bool:
 
 def place_in_goods(text: str | None, locator: RegionLocator) -> GoodsPlace | None:
     """The region place a material or line description names, if the locator finds one."""
-    return _place_in_goods(text, cast(Hashable, locator)) if text else None
+    if not text:
+        return None
+    if isinstance(locator, Hashable):
+        return _place_in_goods(text, locator)
+    return _read_goods(text, locator)
 
 
 @lru_cache(maxsize=8192)
 def _place_in_goods(text: str, locator: Hashable) -> GoodsPlace | None:
     """Memoised per locator object: materials repeat on every order, and locators are read-only."""
-    read = cast(RegionLocator, locator)
+    return _read_goods(text, cast(RegionLocator, locator))
+
+
+def _read_goods(text: str, read: RegionLocator) -> GoodsPlace | None:
     prepared = _detach_goods_words(text)
     hit = read.locate(Address(text=prepared))
     if hit is None:

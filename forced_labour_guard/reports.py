@@ -69,16 +69,26 @@ def _asserted(pattern: re.Pattern[str], clause: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def read_summary(summary: str, locator: Hashable) -> Reading:
+def read_summary(summary: str, locator: RegionLocator) -> Reading:
     """What an evidence summary says, clause by clause; see the module docstring. Memoised per
-    locator object: a supplier's evidence is read again on every order."""
+    locator object (a supplier's evidence is read again on every order) when it can be hashed."""
+    if isinstance(locator, Hashable):
+        return _read_summary(summary, locator)
+    return _read(summary, locator)
+
+
+@lru_cache(maxsize=4096)
+def _read_summary(summary: str, locator: Hashable) -> Reading:
+    return _read(summary, cast(RegionLocator, locator))
+
+
+def _read(summary: str, locator: RegionLocator) -> Reading:
     transfer = sourcing = place = None
     for clause in _clauses(summary):
         transfer = transfer or _asserted(_LABOUR_TRANSFER, clause)
         if sourcing is None:
             verb = _asserted(_SOURCING, clause)
-            named = place_in_goods(clause, cast(RegionLocator, locator)) if verb else None
+            named = place_in_goods(clause, locator) if verb else None
             if verb and named is not None and not named.negated:
                 sourcing, place = verb, named.hit.place
     return Reading(labour_transfer=transfer, sourcing=sourcing, place=place)

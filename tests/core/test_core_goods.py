@@ -264,3 +264,44 @@ def test_the_goods_text_corpus_reads_every_item_as_labelled() -> None:
             wrong.append(f"{item['text']!r}: labelled {item['label']}, read {got}")
     assert {item["label"] for item in items} == {"region", "clear", "negated"}
     assert wrong == []
+
+
+def test_a_watchlist_or_locator_that_cannot_be_hashed_still_reads_goods_text() -> None:
+    from forced_labour_guard.lists.uflpa import load_bundled_uflpa
+    from forced_labour_guard.region import default_locator
+
+    class OwnList:  # a user's own watchlist class with value equality, hence unhashable
+        __hash__ = None  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            self.inner = load_bundled_uflpa()
+
+        @property
+        def version(self) -> Any:
+            return self.inner.version
+
+        def match(self, supplier: Any, *, min_score: float) -> Any:
+            return self.inner.match(supplier, min_score=min_score)
+
+    class OwnLocator:
+        __hash__ = None  # type: ignore[assignment]
+        name = "own"
+
+        def locate(self, address: Any) -> Any:
+            return default_locator().locate(address)
+
+        def locate_identifiers(self, **kwargs: Any) -> Any:
+            return default_locator().locate_identifiers(**kwargs)
+
+    order = PurchaseOrder.model_validate(
+        {
+            "supplier": {"name": "Hamburg Solar GmbH", "country": "DE"},
+            "lines": [
+                {"inputs": [{"material": "polysilicon from Hoshine Silicon Industry"}]},
+                {"inputs": [{"material": "100% Xinjiang cotton"}]},
+            ],
+        }
+    )
+    guard = Guard(watchlists=[OwnList()], locator=OwnLocator(), clock=lambda: NOW)
+    decision = guard.check_purchase_order(order)
+    assert [f.code.value for f in decision.findings] == ["ENTITY_LIST", "A4"]
