@@ -483,6 +483,10 @@ def goods_claim_warnings(po: PurchaseOrder, locator: RegionLocator) -> list[str]
     return warnings
 
 
+_sector_of = lru_cache(maxsize=4096)(SECTORS.classify)
+"""The sector of an HS code, remembered: an ERP's catalogue repeats a few thousand codes."""
+
+
 def detect_high_risk_sectors(
     po: PurchaseOrder, locator: RegionLocator, supplier_id: str
 ) -> list[Finding]:
@@ -492,7 +496,7 @@ def detect_high_risk_sectors(
     findings = []
     for index, line in enumerate(po.lines):
         digits = line.hs_digits
-        sector = SECTORS.classify(digits) if digits else None
+        sector = _sector_of(digits) if digits else None
         if sector is None:
             continue
         traces = [trace_input(item, locator) for item in line.inputs]

@@ -139,6 +139,7 @@ def _read_goods(text: str, read: RegionLocator) -> GoodsPlace | None:
     return GoodsPlace(hit=hit, negated=_is_negated(prepared, hit.matched))
 
 
+@lru_cache(maxsize=8192)
 def producer_names(text: str | None) -> tuple[str, ...]:
     """Parts of goods text that may name a company ("polysilicon from Hoshine Silicon Industry",
     "cotton yarn (Huafu)"): the text cut at punctuation and at producer cues (from, by, 由, 供应商),
