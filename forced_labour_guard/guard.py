@@ -239,7 +239,7 @@ class Guard:
         """The fail-closed Decision for item ``position`` (from 1) of a batch that is no Supplier."""
         subject = f"item {position}"
         why = (
-            f"{subject} of the batch is a {type(item).__name__}, not a Supplier, so it was not "
+            f"{subject} of the batch is of type {type(item).__name__}, not a Supplier, so it was not "
             "screened (validate each payload with Supplier.model_validate)"
         )
         finding = _unavailable(subject, why)

@@ -152,7 +152,7 @@ def test_screen_suppliers_reports_a_bad_item_on_its_own_and_goes_on() -> None:
     bad = decisions[1]
     assert bad.subject == "item 2"
     assert [f.code for f in bad.findings] == [FindingCode.SCREENING_UNAVAILABLE]
-    assert "is a dict, not a Supplier" in bad.findings[0].detail
+    assert "is of type dict, not a Supplier" in bad.findings[0].detail
     assert "NoneType" in decisions[2].findings[0].detail
 
 
@@ -182,3 +182,11 @@ def test_a_policy_or_register_in_json_with_a_repeated_key_is_refused(tmp_path: P
     register.write_text('[{"sku": "A-1", "sku": "B-2"}]')
     with pytest.raises(InputError, match=r"\[0\]\.sku: duplicate key"):
         load_denied_entry(register)
+
+
+def test_a_bad_batch_items_decision_names_the_lists_and_their_caveats_like_any_other() -> None:
+    guard = Guard.default(clock=lambda: NOW)
+    good, bad = list(guard.screen_suppliers([Supplier(name="Berlin Buttons GmbH"), 42]))  # type: ignore[list-item]
+    assert bad.list_versions == good.list_versions != []
+    assert bad.warnings == good.warnings
+    assert "is of type int, not a Supplier" in bad.findings[0].detail
