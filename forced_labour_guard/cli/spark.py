@@ -14,9 +14,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from forced_labour_guard.cli.common import build_plain_guard
+from forced_labour_guard.cli.common import add_list_options, build_plain_guard
 from forced_labour_guard.errors import UsageError
-from forced_labour_guard.lists.setup import add_list_options
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -5,6 +5,7 @@ into one broadcast variable; each executor's Python worker unpickles it the firs
 it and keeps it for every later batch and task it runs (Spark reuses Python workers by default).
 The bundled region locator is not shipped: every process builds it from the package's own data, so
 it is sent as "call ``default_locator()``". A custom locator is shipped as it is and must pickle.
+Lists travel as the versions the driver's Guard uses when the job starts; executors never reload.
 
 A Guard that writes to a store (``AuditedGuard``) or reads B4 campaign state from one cannot be
 shipped: executors cannot share the driver's store. Screen on Spark with a plain Guard and record
@@ -23,15 +24,21 @@ from pyspark.broadcast import Broadcast
 from pyspark.sql import SparkSession
 
 from forced_labour_guard.guard import Guard
+from forced_labour_guard.lists.live import LiveLists
 from forced_labour_guard.region.gazetteer import default_locator
 
 
 class _GuardPickler(cloudpickle.CloudPickler):  # type: ignore[misc]
-    """cloudpickle (lambdas as clocks are fine) that sends the bundled locator by name."""
+    """cloudpickle (lambdas as clocks are fine) that sends the bundled locator by name, and the
+    lists the Guard uses now as fixed lists: an executor cannot reach the driver's lists folder,
+    and one job must screen every row against the same versions."""
 
     def reducer_override(self, obj: Any) -> Any:
         if obj is default_locator():
             return (default_locator, ())
+        if isinstance(obj, LiveLists):
+            in_use = obj.in_use
+            return (LiveLists.fixed, (in_use.watchlists, in_use.problems))
         return super().reducer_override(obj)
 
 
