@@ -20,12 +20,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from forced_labour_guard.spark.exposure import EXPOSURE_SCHEMA, exposure
+    from forced_labour_guard.spark.graph_exposure import EXPOSURE_SCHEMA, exposure
     from forced_labour_guard.spark.screening import SCREENING_SCHEMA, screen_suppliers
 
 _HOMES = {
-    "exposure": "exposure",
-    "EXPOSURE_SCHEMA": "exposure",
+    "exposure": "graph_exposure",
+    "EXPOSURE_SCHEMA": "graph_exposure",
     "screen_suppliers": "screening",
     "SCREENING_SCHEMA": "screening",
 }
