@@ -68,7 +68,10 @@ def _session(args: argparse.Namespace) -> SparkSession:
         raise UsageError(
             "flg spark needs PySpark: pip install 'forced_labour_guard[spark]'"
         ) from None
-    builder = SparkSession.builder.appName("forced_labour_guard")
+    builder = SparkSession.builder.appName("forced_labour_guard").config(
+        "spark.ui.showConsoleProgress",
+        "false",  # progress bars would garble the summary lines
+    )
     if args.master:
         builder = builder.master(args.master)
     session = builder.getOrCreate()

@@ -22,6 +22,7 @@ from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
 from forced_labour_guard.spark.graph import EDGE_KINDS, paragraph_of, seed_code
 from forced_labour_guard.spark.rows import SUPPLIER_COLUMNS, check_columns, supplier_from_row
+from forced_labour_guard.spark.screening import spread
 from forced_labour_guard.spark.shipping import Shipped, broadcast_guard, executor_guard
 
 COMPANY_COLUMNS = tuple(c for c in SUPPLIER_COLUMNS if c != "relationships")
@@ -152,7 +153,7 @@ def exposure(
     check_columns(companies.columns, allowed=COMPANY_COLUMNS, required=("id", "name"))
     _check_edges(edges)
     shipped = broadcast_guard(companies.sparkSession, guard)
-    screened = companies.mapInArrow(_seeds_arrow(shipped), _SEED_SCHEMA).localCheckpoint()
+    screened = spread(companies).mapInArrow(_seeds_arrow(shipped), _SEED_SCHEMA).localCheckpoint()
     # A company listed twice (merged supplier masters) is one seed with the reasons of both rows.
     seeds = (
         screened.filter(F.col("company_id").isNotNull())

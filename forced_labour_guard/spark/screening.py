@@ -122,4 +122,11 @@ def screen_suppliers(df: DataFrame, *, guard: Guard | None = None) -> DataFrame:
     collected. Columns that are not Supplier fields are refused (InputError) before any work."""
     check_columns(df.columns, allowed=SUPPLIER_COLUMNS, required=("name",))
     shipped = broadcast_guard(df.sparkSession, guard)
-    return df.mapInArrow(_screen_arrow(shipped), SCREENING_SCHEMA)
+    return spread(df).mapInArrow(_screen_arrow(shipped), SCREENING_SCHEMA)
+
+
+def spread(df: DataFrame) -> DataFrame:
+    """At least one partition per core: one Parquet file or one JSON file is read as one
+    partition, which would screen a whole supplier master on one core."""
+    cores = df.sparkSession.sparkContext.defaultParallelism
+    return df.repartition(cores) if df.rdd.getNumPartitions() < cores else df
