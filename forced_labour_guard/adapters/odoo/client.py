@@ -97,6 +97,8 @@ class OdooSettings:
     protocol: Protocol_ | Literal["auto"] = "auto"
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     attempts: int = DEFAULT_ATTEMPTS
+    retry_wait: float = 0.5
+    """Seconds before the first retry of a read; doubled each time, at most 8."""
 
     @classmethod
     def from_env(
@@ -181,7 +183,7 @@ class _Base:
             for attempt in Retrying(
                 retry=retry_if_exception_type(_Retryable),
                 stop=stop_after_attempt(max(1, self.settings.attempts)),
-                wait=wait_exponential(multiplier=0.5, max=8),
+                wait=wait_exponential(multiplier=self.settings.retry_wait, max=8),
                 reraise=False,
             ):
                 with attempt:
@@ -406,10 +408,11 @@ class OdooClient:
         order: str = "id",
     ) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {"domain": list(domain), "fields": list(fields), "order": order}
-        if offset:
-            kwargs["offset"] = offset
         if limit is not None:
             kwargs["limit"] = limit
+            kwargs["offset"] = offset
+        elif offset:
+            kwargs["offset"] = offset
         return _records(self.call(model, "search_read", **kwargs), model, "search_read")
 
     def search_read_pages(
