@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from recorded_odoo import API_KEY, DATABASE, RunningOdoo, start, stop
 
 from forced_labour_guard.adapters.odoo.client import (
     Json2Transport,
     OdooClient,
     OdooSettings,
 )
-from recorded_odoo import API_KEY, DATABASE, RunningOdoo, start, stop
 
 
 @pytest.fixture

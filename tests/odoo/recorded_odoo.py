@@ -160,11 +160,15 @@ class RecordedOdoo:
         if method == "fields_get":
             return 200, self.fields_of(model)
         if method in ("search_read", "read"):
-            known = self.fields_of(model) if model not in ("mail.message", "mail.activity") else None
+            known = (
+                self.fields_of(model) if model not in ("mail.message", "mail.activity") else None
+            )
             wanted = body.get("fields") or []
             for name in wanted:
                 if known is not None and name not in known:
-                    return _error("builtins.ValueError", f"Invalid field '{name}' on '{model}'", 500)
+                    return _error(
+                        "builtins.ValueError", f"Invalid field '{name}' on '{model}'", 500
+                    )
             if method == "read":
                 rows = [table[i] for i in body["ids"] if i in table]
             else:
@@ -191,7 +195,12 @@ class RecordedOdoo:
         if method == "activity_schedule":
             (res_id,) = body["ids"]
             new = next(self._ids)
-            self.tables["mail.activity"][new] = {"id": new, "res_model": model, "res_id": res_id, **body}
+            self.tables["mail.activity"][new] = {
+                "id": new,
+                "res_model": model,
+                "res_id": res_id,
+                **body,
+            }
             return 200, [new]
         return _error(
             "werkzeug.exceptions.NotFound",
@@ -222,7 +231,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw or b"null")
         except ValueError:
-            self._send(*_error("werkzeug.exceptions.BadRequest", "could not parse the body as json", 400))
+            self._send(
+                *_error("werkzeug.exceptions.BadRequest", "could not parse the body as json", 400)
+            )
             return
         self.server.headers_seen.append(dict(self.headers))
         self._send(*self.server.odoo.answer(self.path, body, self.headers.get("Authorization")))

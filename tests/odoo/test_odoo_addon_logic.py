@@ -55,31 +55,40 @@ def _settings(tmp_path: Path, **more: str) -> addon.AddonSettings:
     return addon.AddonSettings.from_parameters(lambda key: params.get(key, False))
 
 
+def _check(settings: addon.AddonSettings, po: PurchaseOrder) -> Any:
+    with settings.open_guard(today=TODAY) as guard:
+        return guard.check_purchase_order(po)
+
+
 def test_unset_parameters_give_the_defaults_and_a_plain_guard() -> None:
     settings = addon.AddonSettings.from_parameters(lambda key: False)
     assert settings.store is None and settings.campaign == addon.DEFAULT_CAMPAIGN
-    assert isinstance(settings.guard(today=TODAY), Guard)
+    with settings.open_guard(today=TODAY) as guard:
+        assert isinstance(guard, Guard)
 
 
 def test_a_bad_list_age_parameter_is_named() -> None:
-    with pytest.raises(InputError, match="flg.max_list_age"):
-        addon.AddonSettings.from_parameters(lambda key: "ninety" if key == "flg.max_list_age" else False)
+    with pytest.raises(InputError, match=r"flg\.max_list_age"):
+        addon.AddonSettings.from_parameters(
+            lambda key: "ninety" if key == "flg.max_list_age" else False
+        )
 
 
 def test_an_unreadable_extra_list_fails_closed(tmp_path: Path) -> None:
     settings = addon.AddonSettings.from_parameters(
         lambda key: str(tmp_path / "missing.csv") if key == "flg.lists" else False
     )
-    decision = settings.guard(today=TODAY).screen_supplier(_supplier(37))
+    with settings.open_guard(today=TODAY) as guard:
+        decision = guard.screen_supplier(_supplier(37))
     assert decision.action is Action.BLOCK
     assert {f.code.value for f in decision.findings} == {"SCREENING_UNAVAILABLE"}
 
 
 def test_with_a_store_every_decision_is_recorded(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
-    guard = settings.guard(today=TODAY)
-    assert isinstance(guard, AuditedGuard)
-    guard.screen_supplier(_supplier(34))
+    with settings.open_guard(today=TODAY) as guard:
+        assert isinstance(guard, AuditedGuard)
+        guard.screen_supplier(_supplier(34))
     with open_store(settings.store_path()) as store:
         assert [e.supplier_id for e in store.entries()] == ["res.partner,34"]
 
@@ -124,7 +133,7 @@ def test_chatter_note_escapes_what_a_supplier_wrote() -> None:
 def test_override_of_a1_waits_for_a_second_approver_then_releases_the_order(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     po = _order(22, _supplier(34))
-    first = settings.guard(today=TODAY).check_purchase_order(po)
+    first = _check(settings, po)
     assert first.action is Action.BLOCK
     assert addon.open_codes(first.model_dump_json()) == ["A1"]
     request = addon.override_request(
@@ -136,11 +145,11 @@ def test_override_of_a1_waits_for_a_second_approver_then_releases_the_order(tmp_
     )
     override = addon.request_override(settings, request)
     assert override.requires_second_approver
-    assert settings.guard(today=TODAY).check_purchase_order(po).action is Action.BLOCK
+    assert _check(settings, po).action is Action.BLOCK
     with pytest.raises(UsageError, match="different person"):
         addon.approve_override(settings, override.id, by="Compliance Manager A")
     addon.approve_override(settings, override.id, by="Compliance Manager B")
-    released = settings.guard(today=TODAY).check_purchase_order(po)
+    released = _check(settings, po)
     assert released.action is not Action.BLOCK
     assert released.overrides[0].id == override.id
     assert [o.id for o in addon.overrides_for(settings, po_id="P00022")] == [override.id]
@@ -161,7 +170,7 @@ def test_an_override_cannot_release_a_screen_that_did_not_run() -> None:
 
 def test_overrides_need_the_store() -> None:
     settings = addon.AddonSettings()
-    with pytest.raises(InputError, match="flg.store"):
+    with pytest.raises(InputError, match=r"flg\.store"):
         settings.store_path()
 
 
@@ -213,3 +222,10 @@ def test_a_failing_odoo_mail_leaves_the_instruction_to_retry(tmp_path: Path) -> 
 def test_a_vendor_without_email_cannot_be_instructed() -> None:
     with pytest.raises(InputError, match="no e-mail"):
         addon.recipient_for(_supplier(37), dict(_partner(37), email=False))
+
+
+def test_a_record_that_cannot_be_screened_blocks_with_the_reason() -> None:
+    decision = addon.unavailable_decision("P00022", "the vendor has no name")
+    assert decision.action is Action.BLOCK
+    assert "P00022 could not be screened: the vendor has no name" in decision.reasons[0]
+    assert addon.confirmation_error(decision, "P00022") is not None

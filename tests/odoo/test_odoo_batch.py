@@ -91,7 +91,9 @@ def test_dry_run_writes_nothing(odoo_env: RunningOdoo, capsys: pytest.CaptureFix
     assert {line["odoo"]["written"] for line in lines} == {"dry-run"}
     assert odoo_env.odoo.tables["mail.message"] == {}
     assert odoo_env.odoo.tables["mail.activity"] == {}
-    writes = [p for p, _ in odoo_env.odoo.requests if p.endswith(("message_post", "activity_schedule"))]
+    writes = [
+        p for p, _ in odoo_env.odoo.requests if p.endswith(("message_post", "activity_schedule"))
+    ]
     assert writes == []
 
 

@@ -149,9 +149,7 @@ def _odoo_error(prefix: str) -> dict[str, object]:
 
 @responses.activate
 def test_401_is_an_auth_error() -> None:
-    responses.post(
-        f"{URL}/json/2/res.partner/search_read", json=_odoo_error("50_"), status=401
-    )
+    responses.post(f"{URL}/json/2/res.partner/search_read", json=_odoo_error("50_"), status=401)
     with pytest.raises(OdooAuthError, match="Invalid apikey"):
         _client().search_read("res.partner", [], ["name"])
 

@@ -67,7 +67,9 @@ def test_execute_kw_authenticates_once_then_sends_the_recorded_call() -> None:
     assert sent["service"] == "object" and sent["method"] == "execute_kw"
     assert sent["args"][:6] == recorded[:6], "db, uid, key, model, method and the domain"
     assert sent["args"][6]["fields"] == recorded[6]["fields"]
-    assert client.call("purchase.order", "search", domain=[["state", "=", "draft"]], limit=5) == [22]
+    assert client.call("purchase.order", "search", domain=[["state", "=", "draft"]], limit=5) == [
+        22
+    ]
     assert len(responses.calls) == 3, "the uid is asked for once"
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -45,10 +46,16 @@ from forced_labour_guard.instructions.model import (
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.instructions.smtp import DeliveryError
+from forced_labour_guard.lists.refresh import (
+    UFLPA_SOURCE,
+    UpdateRefused,
+    default_lists_dir,
+    update_list,
+)
 from forced_labour_guard.lists.setup import build_list_setup
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
-from forced_labour_guard.model import Action, Decision, FindingCode, Supplier
-from forced_labour_guard.policy import Policy, load_policy
+from forced_labour_guard.model import Action, Decision, Finding, FindingCode, Supplier
+from forced_labour_guard.policy import Policy, evaluate, load_policy
 from forced_labour_guard.store import Override, OverrideRequest, open_store, sqlite_path
 from forced_labour_guard.store.audited import AuditedGuard
 
@@ -101,9 +108,11 @@ class AddonSettings:
             campaign=text("flg.campaign") or DEFAULT_CAMPAIGN,
         )
 
-    def guard(self, *, today: dt.date) -> Guard | AuditedGuard:
-        """The Guard these settings describe, recording in the store when one is set. A list that
-        cannot be loaded becomes a SCREENING_UNAVAILABLE finding (fail closed), never an allow."""
+    @contextmanager
+    def open_guard(self, *, today: dt.date) -> Iterator[Guard | AuditedGuard]:
+        """The Guard these settings describe, recording in the store when one is set, closed
+        again on leaving. A list that cannot be loaded becomes a SCREENING_UNAVAILABLE finding
+        (fail closed), never an allow."""
         policy = load_policy(self.policy) if self.policy else Policy()
         denied = load_denied_entry(self.denied_entry) if self.denied_entry else None
         b4_status = provider_for_store(self.store)
@@ -123,10 +132,10 @@ class AddonSettings:
             warnings=lists.warnings,
         )
         if self.store is None or b4_status is None:
-            return guard
-        return AuditedGuard(
-            guard, open_store(self.store), on_decision=[queue_b4_for(b4_status.store)]
-        )
+            yield guard
+            return
+        with b4_status.store, open_store(self.store) as store:
+            yield AuditedGuard(guard, store, on_decision=[queue_b4_for(b4_status.store)])
 
     def store_path(self) -> str:
         """The store file; overrides and B4 instructions cannot work without one."""
@@ -156,6 +165,41 @@ def confirmation_error(decision: Decision, label: str) -> str | None:
         "where they are wrong or resolved, request an override.",
     ]
     return "\n".join(lines)
+
+
+def unavailable_decision(subject: str, why: str, *, now: dt.datetime | None = None) -> Decision:
+    """The decision when screening could not even start (the library, its settings or the
+    record failed): SCREENING_UNAVAILABLE under the default policy, i.e. block (fail closed)."""
+    finding = Finding(
+        code=FindingCode.SCREENING_UNAVAILABLE,
+        subject="odoo",
+        detail=f"{subject} could not be screened: {why}",
+    )
+    today = (now or dt.datetime.now(dt.UTC)).date()
+    verdict = evaluate([finding], Policy(), today=today)
+    return Decision(
+        action=verdict.action,
+        findings=[finding],
+        steps=verdict.steps,
+        reasons=verdict.reasons,
+        screened_at=now or dt.datetime.now(dt.UTC),
+        subject=subject,
+    )
+
+
+def refresh_lists(settings: AddonSettings) -> str:
+    """Download the UFLPA Entity List into ``flg.lists_dir`` (the scheduled action); a refused
+    download keeps the stored copy and says why."""
+    directory = Path(settings.lists_dir) if settings.lists_dir else default_lists_dir()
+    try:
+        result = update_list(UFLPA_SOURCE, directory)
+    except UpdateRefused as refused:
+        return f"UFLPA Entity List not refreshed: {refused}"
+    version = result.snapshot.version
+    return (
+        f"UFLPA Entity List {result.status}: {version.entries} listings as of {version.as_of}; "
+        f"{len(result.added)} new, {len(result.removed)} gone"
+    )
 
 
 def odoo_datetime(moment: dt.datetime) -> str:
