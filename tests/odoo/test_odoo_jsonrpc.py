@@ -113,3 +113,16 @@ def test_jsonrpc_without_a_login_says_what_is_missing() -> None:
     client = _client(login=None)
     with pytest.raises(UsageError, match="ODOO_LOGIN"):
         client.search_count("res.partner", [])
+
+
+@responses.activate
+def test_create_sends_its_values_positionally_as_execute_kw_needs() -> None:
+    """Found on a live Odoo 19: execute_kw 'create' with vals_list as a keyword fails (500
+    IndexError in call_kw), so the values go first in args."""
+    responses.add_callback(responses.POST, RPC, callback=_answer("81_"))
+    responses.post(RPC, json={"jsonrpc": "2.0", "id": 2, "result": [41]})
+    values = [{"name": "Müller Verpackungen GmbH", "is_company": True}]
+    assert _client().call("res.partner", "create", vals_list=values) == [41]
+    args = _sent(1)["params"]["args"]
+    assert args[3:6] == ["res.partner", "create", [values]]
+    assert args[6] == {}

@@ -57,6 +57,10 @@ READ_METHODS = frozenset(
 )
 """Methods that change nothing on the server, hence safe to send again after a failure."""
 
+POSITIONAL_FIRST = ("domain", "vals_list")
+"""Keyword arguments that JSON-RPC's ``execute_kw`` needs as the first positional argument of a
+model-level method (``search_read(domain, ...)``, ``create(vals_list)``)."""
+
 DEFAULT_TIMEOUT = (10.0, 120.0)
 DEFAULT_ATTEMPTS = 4
 DEFAULT_PAGE_SIZE = 200
@@ -323,10 +327,11 @@ class JsonRpcTransport(_Base):
         extra = dict(kwargs)
         if ids is not None:
             args: list[Any] = [list(ids)]
-        elif "domain" in extra:
-            args = [extra.pop("domain")]
         else:
-            args = []
+            # Model-level methods read their first argument positionally over execute_kw
+            # (``create`` fails on a keyword ``vals_list`` there), so send it that way.
+            first = next((name for name in POSITIONAL_FIRST if name in extra), None)
+            args = [extra.pop(first)] if first else []
         return self.rpc(
             "object",
             "execute_kw",

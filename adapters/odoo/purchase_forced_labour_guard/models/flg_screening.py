@@ -37,10 +37,6 @@ class FlgScreening(models.AbstractModel):
         return addon.AddonSettings.from_parameters(self.env["ir.config_parameter"].sudo().get_param)
 
     @api.model
-    def _flg_guard(self):
-        return self._flg_settings().guard(today=fields.Date.context_today(self))
-
-    @api.model
     def _flg_rows(self, records, specs):
         """``records.read()`` keyed by the logical names of ``specs`` (see the library's fields)."""
         if not records:
@@ -102,10 +98,14 @@ class FlgScreening(models.AbstractModel):
         """Screen ``record`` (an order or a vendor). Whatever goes wrong, a decision comes back,
         and one that could not be made is a block (fail closed)."""
         try:
-            guard = self._flg_guard()
+            settings = self._flg_settings()
             if record._name == "purchase.order":
-                return guard.check_purchase_order(self._flg_purchase_order(record))
-            return guard.screen_supplier(self._flg_supplier(record))
+                order = self._flg_purchase_order(record)
+                with settings.open_guard(today=fields.Date.context_today(self)) as guard:
+                    return guard.check_purchase_order(order)
+            supplier = self._flg_supplier(record)
+            with settings.open_guard(today=fields.Date.context_today(self)) as guard:
+                return guard.screen_supplier(supplier)
         except Exception as error:  # never let a failure read as "allow"
             _logger.exception("forced labour screening of %s failed", label)
             return addon.unavailable_decision(label, f"{type(error).__name__}: {error}")
