@@ -229,3 +229,9 @@ def test_a_record_that_cannot_be_screened_blocks_with_the_reason() -> None:
     assert decision.action is Action.BLOCK
     assert "P00022 could not be screened: the vendor has no name" in decision.reasons[0]
     assert addon.confirmation_error(decision, "P00022") is not None
+
+
+def test_a_vendor_writing_chinese_gets_the_chinese_letter_and_others_the_default() -> None:
+    chinese = addon.recipient_for(_supplier(34), dict(_partner(34), lang="zh_CN"))
+    german = addon.recipient_for(_supplier(37), dict(_partner(37), lang="de_DE"))
+    assert (chinese.language, german.language) == ("zh", None)

@@ -46,6 +46,7 @@ from forced_labour_guard.instructions.model import (
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.instructions.smtp import DeliveryError
+from forced_labour_guard.instructions.templates import available_languages
 from forced_labour_guard.lists.refresh import (
     UFLPA_SOURCE,
     UpdateRefused,
@@ -384,7 +385,9 @@ def recipient_for(supplier: Supplier, partner: Mapping[str, Any]) -> Recipient:
             f"{supplier.name} has no e-mail address for the B4 instruction", path="email"
         )
     lang = partner.get("lang")
-    language = lang.split("_", 1)[0] if isinstance(lang, str) and lang else None
+    language = lang.split("_", 1)[0].lower() if isinstance(lang, str) and lang else None
+    if language not in available_languages():
+        language = None  # no letter in that language: the campaign's default language
     try:
         return Recipient(supplier=supplier, email=email, language=language)
     except ValidationError as error:
