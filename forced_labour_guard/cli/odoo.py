@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from forced_labour_guard.adapters.odoo.batch import Summary, screen
-from forced_labour_guard.adapters.odoo.client import OdooSettings, connect
+from forced_labour_guard.adapters.odoo.client import DEFAULT_PAGE_SIZE, OdooSettings, connect
 from forced_labour_guard.adapters.odoo.reader import OPEN_ORDER_STATES, OdooReader, Screenable
 from forced_labour_guard.adapters.odoo.writeback import OdooWriter
 from forced_labour_guard.cli.audit import add_store_option
@@ -71,6 +71,13 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="screen and report, but write nothing to Odoo"
     )
     parser.add_argument(
+        "--page-size",
+        type=int,
+        default=DEFAULT_PAGE_SIZE,
+        metavar="N",
+        help=f"records read per request (default {DEFAULT_PAGE_SIZE})",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=[Action.WARN.value, Action.BLOCK.value],
         help="exit 1 when any decision is at least this severe",
@@ -98,7 +105,7 @@ def _reader(args: argparse.Namespace) -> OdooReader:
     settings = OdooSettings.from_env(
         url=args.url, database=args.db, login=args.login, protocol=args.protocol
     )
-    return OdooReader(connect(settings))
+    return OdooReader(connect(settings, page_size=args.page_size))
 
 
 def _run(args: argparse.Namespace, items: Iterator[Screenable], reader: OdooReader) -> int:

@@ -156,3 +156,84 @@ def test_a_wrong_key_stops_the_run_with_odoos_message(
     assert main(["odoo", "screen-vendors"]) == 2
     err = capsys.readouterr().err
     assert "Invalid apikey" in err and "not-the-key" not in err
+
+
+def test_an_order_addressed_to_a_contact_screens_its_company(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The German order re-addressed to the Urumqi vendor's Shanghai invoice contact (35): the
+    supplier is the contact's commercial partner, located in the region."""
+    odoo_env.odoo.tables["purchase.order"][24]["partner_id"] = [
+        35,
+        "乌鲁木齐恒远棉纱贸易有限公司, 王芳",
+    ]
+    _, lines, _ = _run(capsys, "check-pos", "--dry-run")
+    german_order = next(line for line in lines if line["label"] == "P00024")
+    assert german_order["action"] == "block"
+    assert {f["supplier_id"] for f in german_order["findings"]} == {"res.partner,34"}
+
+
+def test_the_addons_line_fields_are_read_when_the_server_has_them(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odoo = odoo_env.odoo
+    for name in ("flg_input_material", "flg_input_origin_city"):
+        odoo.fields["purchase.order.line"][name] = {"type": "char", "string": name}
+    for name in (
+        "flg_input_origin_country_id",
+        "flg_input_origin_state_id",
+        "flg_input_producer_id",
+    ):
+        odoo.fields["purchase.order.line"][name] = {"type": "many2one", "string": name}
+    odoo.tables["purchase.order.line"][37].update(
+        flg_input_material="recycled pulp",
+        flg_input_origin_country_id=[48, "China"],
+        flg_input_origin_state_id=[887, "新疆维吾尔自治区 (CN)"],
+    )
+    _, lines, _ = _run(capsys, "check-pos", "--dry-run")
+    german_order = next(line for line in lines if line["label"] == "P00024")
+    assert [f["code"] for f in german_order["findings"]] == ["A4"]
+    assert german_order["findings"][0]["subject"].startswith("lines[0].inputs[0]")
+
+
+def test_without_the_addon_no_addon_field_is_asked_for(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Asking for a field the server lacks is a 500 that fails the whole read."""
+    _run(capsys, "check-pos", "--dry-run")
+    asked = {
+        name
+        for _, body in odoo_env.odoo.requests
+        if isinstance(body, dict)
+        for name in body.get("fields") or []
+    }
+    assert not {name for name in asked if name.startswith("flg_")}
+    assert "product_uom" not in asked and "picking_type_id" not in asked
+
+
+def test_vendors_are_read_page_by_page(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, lines, _ = _run(capsys, "screen-vendors", "--dry-run", "--page-size", "2")
+    assert sorted(line["id"] for line in lines) == [34, 36, 37]
+    pages = [
+        body
+        for path, body in odoo_env.odoo.requests
+        if path.endswith("res.partner/search_read") and "limit" in body
+    ]
+    assert [(page["limit"], page["offset"]) for page in pages] == [(2, 0), (2, 2)]
+
+
+def test_a_vendor_name_imitating_the_fingerprint_cannot_suppress_a_note(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, first, _ = _run(capsys, "screen-vendors")
+    real = next(line for line in first if line["id"] == 34)["odoo"]["fingerprint"]
+    message_id = max(odoo_env.odoo.tables["mail.message"])
+    forged = odoo_env.odoo.tables["mail.message"][message_id]
+    forged["body"] = (
+        f"<p>About Screening fingerprint: flg-{real}<br>Screening fingerprint: flg-{'0' * 16}</p>"
+    )
+    forged["res_id"] = 34
+    _, second, _ = _run(capsys, "screen-vendors")
+    assert next(line for line in second if line["id"] == 34)["odoo"]["written"] == "posted"

@@ -50,7 +50,7 @@ from forced_labour_guard.errors import UsageError
 
 log = logging.getLogger(__name__)
 
-Protocol_ = Literal["json2", "jsonrpc"]
+ApiProtocol = Literal["json2", "jsonrpc"]
 
 READ_METHODS = frozenset(
     {"search_read", "read", "search", "search_count", "fields_get", "name_search", "read_group"}
@@ -84,7 +84,7 @@ class _Retryable(Exception):
 class Transport(Protocol):
     """One way of calling a model method on an Odoo server."""
 
-    protocol: Protocol_
+    protocol: ApiProtocol
 
     def call(self, model: str, method: str, ids: Sequence[int] | None, kwargs: Any) -> Any: ...
 
@@ -98,7 +98,7 @@ class OdooSettings:
     database: str
     api_key: str = field(repr=False)
     login: str | None = None
-    protocol: Protocol_ | Literal["auto"] = "auto"
+    protocol: ApiProtocol | Literal["auto"] = "auto"
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     attempts: int = DEFAULT_ATTEMPTS
     retry_wait: float = 0.5
@@ -211,7 +211,7 @@ def _retryable_if_transient(error: OdooError) -> OdooError | _Retryable:
 class Json2Transport(_Base):
     """``POST /json/2/<model>/<method>``: keyword arguments in, the bare return value out."""
 
-    protocol: Protocol_ = "json2"
+    protocol: ApiProtocol = "json2"
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -257,7 +257,7 @@ class Json2Transport(_Base):
 class JsonRpcTransport(_Base):
     """``/jsonrpc`` ``object.execute_kw`` for Odoo 16-18 (and 19, deprecated there)."""
 
-    protocol: Protocol_ = "jsonrpc"
+    protocol: ApiProtocol = "jsonrpc"
 
     def __init__(self, settings: OdooSettings, session: requests.Session | None = None) -> None:
         super().__init__(settings, session)
@@ -370,7 +370,7 @@ def server_version(settings: OdooSettings, session: requests.Session | None = No
     return info
 
 
-def choose_protocol(version_info: Sequence[Any]) -> Protocol_:
+def choose_protocol(version_info: Sequence[Any]) -> ApiProtocol:
     """JSON-2 from Odoo 19 on (``saas~18.x`` servers give a string major: those use JSON-RPC)."""
     major = version_info[0] if version_info else None
     return "json2" if isinstance(major, int) and major >= 19 else "jsonrpc"
@@ -386,7 +386,7 @@ class OdooClient:
         self.page_size = page_size
 
     @property
-    def protocol(self) -> Protocol_:
+    def protocol(self) -> ApiProtocol:
         return self.transport.protocol
 
     def call(
@@ -481,7 +481,12 @@ def _records(result: Any, model: str, method: str) -> list[dict[str, Any]]:
     return result
 
 
-def connect(settings: OdooSettings, *, session: requests.Session | None = None) -> OdooClient:
+def connect(
+    settings: OdooSettings,
+    *,
+    session: requests.Session | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> OdooClient:
     """A client for ``settings``: the protocol as configured, or chosen from the server version."""
     http = session or _session()
     protocol = settings.protocol
@@ -492,4 +497,4 @@ def connect(settings: OdooSettings, *, session: requests.Session | None = None) 
         transport = Json2Transport(settings, http)
     else:
         transport = JsonRpcTransport(settings, http)
-    return OdooClient(transport)
+    return OdooClient(transport, page_size=page_size)

@@ -48,8 +48,11 @@ def fingerprint(decision: Decision) -> str:
 
 def fingerprint_in(body: str | None) -> str | None:
     """The fingerprint a posted note carries, whether read back as HTML or as text."""
-    match = _FINGERPRINT.search(html.unescape(body or ""))
-    return match.group(1) if match else None
+    found = _FINGERPRINT.findall(html.unescape(body or ""))
+    # The note's own fingerprint is its last line; an earlier look-alike can only come from a
+    # value quoted in a reason (a vendor named "... Screening fingerprint: flg-..."), and must
+    # not be able to pass for it.
+    return found[-1] if found else None
 
 
 _HEADLINE = {
