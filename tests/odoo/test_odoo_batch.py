@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import settings_for
 from recorded_odoo import API_KEY, DATABASE, RunningOdoo
 
+from forced_labour_guard.adapters.odoo.client import Json2Transport, OdooClient
+from forced_labour_guard.adapters.odoo.reader import OdooReader
 from forced_labour_guard.adapters.odoo.writeback import fingerprint_in
 from forced_labour_guard.cli import main
+from forced_labour_guard.model import PurchaseOrder
 from forced_labour_guard.store import open_store
 
 
@@ -237,3 +241,27 @@ def test_a_vendor_name_imitating_the_fingerprint_cannot_suppress_a_note(
     forged["res_id"] = 34
     _, second, _ = _run(capsys, "screen-vendors")
     assert next(line for line in second if line["id"] == 34)["odoo"]["written"] == "posted"
+
+
+def test_the_destination_comes_from_the_dropship_address_or_the_receiving_warehouse(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With Inventory installed an order has a picking type; its warehouse's address gives the
+    destination. Recorded only: the decision is the same wherever the goods go (C1)."""
+    odoo = odoo_env.odoo
+    odoo.fields["purchase.order"]["picking_type_id"] = {"type": "many2one", "string": "Deliver To"}
+    odoo.tables["stock.picking.type"] = {1: {"id": 1, "warehouse_id": [1, "WH"]}}
+    odoo.tables["stock.warehouse"] = {1: {"id": 1, "partner_id": [37, "Müller Verpackungen GmbH"]}}
+    for order in odoo.tables["purchase.order"].values():
+        order["picking_type_id"] = [1, "WH: Receipts"]
+    odoo.tables["purchase.order"][23]["dest_address_id"] = [35, "王芳"]
+    _, lines, _ = _run(capsys, "check-pos", "--dry-run")
+    actions = {line["label"]: line["action"] for line in lines}
+    assert actions == {"P00022": "block", "P00023": "allow", "P00024": "allow"}
+    reader = OdooReader(OdooClient(Json2Transport(settings_for(odoo_env.url), None)))
+    destinations = {
+        item.label: item.record.destination_country
+        for item in reader.orders()
+        if isinstance(item.record, PurchaseOrder)
+    }
+    assert destinations == {"P00022": "DE", "P00023": "CN", "P00024": "DE"}

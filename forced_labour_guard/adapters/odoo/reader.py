@@ -232,20 +232,45 @@ class OdooReader:
                 yield Screenable("purchase.order", order_id, label, record, user)
 
     def _destinations(self, orders: Sequence[Mapping[str, Any]]) -> dict[int, str]:
-        """Where each order's goods go: the dropship address's country (``dest_address_id``).
-        Recorded for the ERP's use only; by C1 no decision depends on it."""
-        address_ids = {a for order in orders if (a := many2one_id(order.get("dest_address_id")))}
-        if not address_ids:
+        """Where each order's goods go: the dropship address's country (``dest_address_id``),
+        else the country of the receiving warehouse's address (``picking_type_id``, present only
+        with Inventory). Recorded for the ERP's use only; by C1 no decision depends on it."""
+        address_of_order = {
+            int(order["id"]): address
+            for order in orders
+            if (address := many2one_id(order.get("dest_address_id")))
+        }
+        picking_types = {
+            int(order["id"]): picking_type
+            for order in orders
+            if int(order["id"]) not in address_of_order
+            and (picking_type := many2one_id(order.get("picking_type_id")))
+        }
+        if picking_types:
+            types = self.client.read(
+                "stock.picking.type", sorted(set(picking_types.values())), ["warehouse_id"]
+            )
+            warehouse_of = {int(t["id"]): many2one_id(t.get("warehouse_id")) for t in types}
+            warehouse_ids = sorted({w for w in warehouse_of.values() if w})
+            warehouses = self.client.read("stock.warehouse", warehouse_ids, ["partner_id"])
+            partner_of = {int(w["id"]): many2one_id(w.get("partner_id")) for w in warehouses}
+            for order_id, picking_type in picking_types.items():
+                partner = partner_of.get(warehouse_of.get(picking_type) or 0)
+                if partner:
+                    address_of_order[order_id] = partner
+        if not address_of_order:
             return {}
-        rows = self.client.read("res.partner", sorted(address_ids), ["country_id"])
+        rows = self.client.read(
+            "res.partner", sorted(set(address_of_order.values())), ["country_id"]
+        )
         countries = self.lookups(rows, states=(), countries=("country_id",)).country_codes
         by_address = {
             int(r["id"]): countries.get(many2one_id(r.get("country_id")) or 0) for r in rows
         }
         return {
-            int(order["id"]): code
-            for order in orders
-            if (code := by_address.get(many2one_id(order.get("dest_address_id")) or 0))
+            order_id: code
+            for order_id, address in address_of_order.items()
+            if (code := by_address.get(address))
         }
 
 

@@ -90,8 +90,18 @@ class FlgScreening(models.AbstractModel):
             products=products,
             lookups=lookups,
             producers=producers,
-            destination_country=order.dest_address_id.country_id.code or None,
+            destination_country=self._flg_destination(order),
         )
+
+    @api.model
+    def _flg_destination(self, order):
+        """The dropship address's country, else the receiving warehouse's (with Inventory);
+        recorded only, since by C1 no decision depends on it."""
+        if order.dest_address_id.country_id:
+            return order.dest_address_id.country_id.code
+        if "picking_type_id" in order._fields:
+            return order.picking_type_id.warehouse_id.partner_id.country_id.code or None
+        return None
 
     @api.model
     def _flg_screen(self, record, label):
