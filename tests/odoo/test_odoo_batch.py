@@ -265,3 +265,13 @@ def test_the_destination_comes_from_the_dropship_address_or_the_receiving_wareho
         if isinstance(item.record, PurchaseOrder)
     }
     assert destinations == {"P00022": "DE", "P00023": "CN", "P00024": "DE"}
+
+
+def test_a_server_without_a_field_screening_needs_stops_before_screening(
+    odoo_env: RunningOdoo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del odoo_env.odoo.fields["res.partner"]["state_id"]
+    code, lines, err = _run(capsys, "screen-vendors")
+    assert code == 2 and lines == []
+    assert "res.partner has no field 'state_id'" in err
+    assert odoo_env.odoo.tables["mail.message"] == {}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -431,4 +430,4 @@ def decision_from_json(value: str | bool | None) -> Decision | None:
     """The decision stored on a record (``flg_decision_json``), if any."""
     if not isinstance(value, str) or not value:
         return None
-    return Decision.model_validate(json.loads(value))
+    return Decision.model_validate_json(value)
