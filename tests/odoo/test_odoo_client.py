@@ -248,3 +248,9 @@ def test_protocol_choice_from_the_version() -> None:
     assert choose_protocol([19, 0, 0, "final", 0, ""]) == "json2"
     assert choose_protocol([17, 0, 0, "final", 0, ""]) == "jsonrpc"
     assert choose_protocol(["saas~18", 4, 0, "final", 0, ""]) == "jsonrpc"
+
+
+def test_a_server_address_without_scheme_is_refused() -> None:
+    env = {"ODOO_URL": "erp.example.com", "ODOO_DB": "prod", "ODOO_API_KEY": "k"}
+    with pytest.raises(UsageError, match="not an http"):
+        OdooSettings.from_env(env)

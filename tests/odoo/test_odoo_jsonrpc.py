@@ -17,6 +17,7 @@ from forced_labour_guard.adapters.odoo.client import (
 )
 from forced_labour_guard.adapters.odoo.errors import (
     OdooAuthError,
+    OdooConnectionError,
     OdooServerError,
     OdooUserError,
 )
@@ -126,3 +127,10 @@ def test_create_sends_its_values_positionally_as_execute_kw_needs() -> None:
     args = _sent(1)["params"]["args"]
     assert args[3:6] == ["res.partner", "create", [values]]
     assert args[6] == {}
+
+
+@responses.activate
+def test_a_login_page_instead_of_json_rpc_is_a_connection_error() -> None:
+    responses.post(RPC, body="<html>Sign in</html>", status=200)
+    with pytest.raises(OdooConnectionError, match="not JSON-RPC"):
+        _client().search_count("res.partner", [])

@@ -122,6 +122,8 @@ class OdooSettings:
         api_key = env.get(ENV_API_KEY)
         if not url:
             raise UsageError(f"no Odoo server given: pass --url or set {ENV_URL}")
+        if not url.startswith(("https://", "http://")):
+            raise UsageError(f"{url!r} is not an http:// or https:// address of an Odoo server")
         if not database:
             raise UsageError(f"no Odoo database given: pass --db or set {ENV_DB}")
         if not api_key:
@@ -280,6 +282,13 @@ class JsonRpcTransport(_Base):
                 unreachable.model = model
                 raise _Retryable(unreachable) from None
             payload = _json_body(response)
+            if response.status_code == 200 and not isinstance(payload, dict):
+                raise OdooConnectionError(
+                    "the answer was not JSON-RPC (is the URL an Odoo server?)",
+                    model=model,
+                    method=what,
+                    status=200,
+                )
             if response.status_code != 200 or not isinstance(payload, dict):
                 error = error_from_body(
                     None,
