@@ -22,9 +22,8 @@ from forced_labour_guard.adapters.odoo.client import DEFAULT_PAGE_SIZE, OdooSett
 from forced_labour_guard.adapters.odoo.reader import OPEN_ORDER_STATES, OdooReader, Screenable
 from forced_labour_guard.adapters.odoo.writeback import OdooWriter
 from forced_labour_guard.cli.audit import add_store_option
-from forced_labour_guard.cli.common import build_guard, fails
+from forced_labour_guard.cli.common import add_list_options, build_guard, fails
 from forced_labour_guard.errors import UsageError
-from forced_labour_guard.lists.setup import add_list_options
 from forced_labour_guard.model import Action
 
 ORDER_STATES = ("draft", "sent", "to approve", "purchase", "cancel")

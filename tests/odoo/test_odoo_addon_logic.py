@@ -56,14 +56,14 @@ def _settings(tmp_path: Path, **more: str) -> addon.AddonSettings:
 
 
 def _check(settings: addon.AddonSettings, po: PurchaseOrder) -> Any:
-    with settings.open_guard(today=TODAY) as guard:
+    with settings.open_guard() as guard:
         return guard.check_purchase_order(po)
 
 
 def test_unset_parameters_give_the_defaults_and_a_plain_guard() -> None:
     settings = addon.AddonSettings.from_parameters(lambda key: False)
     assert settings.store is None and settings.campaign == addon.DEFAULT_CAMPAIGN
-    with settings.open_guard(today=TODAY) as guard:
+    with settings.open_guard() as guard:
         assert isinstance(guard, Guard)
 
 
@@ -78,7 +78,7 @@ def test_an_unreadable_extra_list_fails_closed(tmp_path: Path) -> None:
     settings = addon.AddonSettings.from_parameters(
         lambda key: str(tmp_path / "missing.csv") if key == "flg.lists" else False
     )
-    with settings.open_guard(today=TODAY) as guard:
+    with settings.open_guard() as guard:
         decision = guard.screen_supplier(_supplier(37))
     assert decision.action is Action.BLOCK
     assert {f.code.value for f in decision.findings} == {"SCREENING_UNAVAILABLE"}
@@ -86,7 +86,7 @@ def test_an_unreadable_extra_list_fails_closed(tmp_path: Path) -> None:
 
 def test_with_a_store_every_decision_is_recorded(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
-    with settings.open_guard(today=TODAY) as guard:
+    with settings.open_guard() as guard:
         assert isinstance(guard, AuditedGuard)
         guard.screen_supplier(_supplier(34))
     with open_store(settings.store_path()) as store:

@@ -40,7 +40,6 @@ from forced_labour_guard.instructions.model import (
     Company,
     ProofKind,
     Recipient,
-    supplier_key,
 )
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
@@ -52,9 +51,9 @@ from forced_labour_guard.lists.refresh import (
     default_lists_dir,
     update_list,
 )
-from forced_labour_guard.lists.setup import build_list_setup
+from forced_labour_guard.lists.setup import StoredLists
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
-from forced_labour_guard.model import Action, Decision, Finding, FindingCode, Supplier
+from forced_labour_guard.model import Action, Decision, Finding, FindingCode, Supplier, supplier_key
 from forced_labour_guard.policy import Policy, evaluate, load_policy
 from forced_labour_guard.store import Override, OverrideRequest, open_store, sqlite_path
 from forced_labour_guard.store.audited import AuditedGuard
@@ -109,27 +108,23 @@ class AddonSettings:
         )
 
     @contextmanager
-    def open_guard(self, *, today: dt.date) -> Iterator[Guard | AuditedGuard]:
+    def open_guard(self) -> Iterator[Guard | AuditedGuard]:
         """The Guard these settings describe, recording in the store when one is set, closed
         again on leaving. A list that cannot be loaded becomes a SCREENING_UNAVAILABLE finding
         (fail closed), never an allow."""
         policy = load_policy(self.policy) if self.policy else Policy()
         denied = load_denied_entry(self.denied_entry) if self.denied_entry else None
         b4_status = provider_for_store(self.store)
-        lists = build_list_setup(
-            today=today,
-            lists_dir=Path(self.lists_dir) if self.lists_dir else None,
-            extra=self.lists,
-            max_age_days=self.max_list_age,
-            use_environment=False,
-        )
         guard = Guard.default(
             policy=policy,
             denied_entry=denied,
             b4_status=b4_status,
-            watchlists=lists.watchlists,
-            problems=lists.problems,
-            warnings=lists.warnings,
+            list_loader=StoredLists(
+                lists_dir=Path(self.lists_dir) if self.lists_dir else None,
+                extra=self.lists,
+                use_environment=False,
+            ),
+            max_list_age_days=self.max_list_age,
         )
         if self.store is None or b4_status is None:
             yield guard

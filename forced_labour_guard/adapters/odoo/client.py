@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -47,6 +46,14 @@ from forced_labour_guard.adapters.odoo.errors import (
     error_from_body,
 )
 from forced_labour_guard.errors import UsageError
+from forced_labour_guard.settings import (
+    ODOO_API_KEY,
+    ODOO_DB,
+    ODOO_LOGIN,
+    ODOO_PROTOCOL,
+    ODOO_URL,
+    Variable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +72,6 @@ DEFAULT_TIMEOUT = (10.0, 120.0)
 DEFAULT_ATTEMPTS = 4
 DEFAULT_PAGE_SIZE = 200
 USER_AGENT = "forced_labour_guard Odoo adapter"
-
-ENV_URL = "ODOO_URL"
-ENV_DB = "ODOO_DB"
-ENV_API_KEY = "ODOO_API_KEY"
-ENV_LOGIN = "ODOO_LOGIN"
-ENV_PROTOCOL = "ODOO_PROTOCOL"
 
 
 class _Retryable(Exception):
@@ -115,29 +116,36 @@ class OdooSettings:
         protocol: str | None = None,
     ) -> OdooSettings:
         """Arguments first, then ``ODOO_URL``, ``ODOO_DB``, ``ODOO_LOGIN``, ``ODOO_PROTOCOL``;
-        the key only from ``ODOO_API_KEY`` (a command-line argument would show in ``ps``)."""
-        env = os.environ if environ is None else environ
-        url = url or env.get(ENV_URL)
-        database = database or env.get(ENV_DB)
-        api_key = env.get(ENV_API_KEY)
+        the key only from ``ODOO_API_KEY`` (a command-line argument would show in ``ps``).
+        ``environ`` replaces the process environment (read through :mod:`forced_labour_guard.settings`)."""
+
+        def get(variable: Variable) -> str | None:
+            if environ is None:
+                return variable.get()
+            return (environ.get(variable.name) or "").strip() or None
+
+        url = url or get(ODOO_URL)
+        database = database or get(ODOO_DB)
+        api_key = get(ODOO_API_KEY)
         if not url:
-            raise UsageError(f"no Odoo server given: pass --url or set {ENV_URL}")
+            raise UsageError(f"no Odoo server given: pass --url or set {ODOO_URL.name}")
         if not url.startswith(("https://", "http://")):
             raise UsageError(f"{url!r} is not an http:// or https:// address of an Odoo server")
         if not database:
-            raise UsageError(f"no Odoo database given: pass --db or set {ENV_DB}")
+            raise UsageError(f"no Odoo database given: pass --db or set {ODOO_DB.name}")
         if not api_key:
             raise UsageError(
-                f"no Odoo API key: set {ENV_API_KEY} (Odoo: My Preferences > Security > API Keys)"
+                f"no Odoo API key: set {ODOO_API_KEY.name} "
+                "(Odoo: My Preferences > Security > API Keys)"
             )
-        chosen = protocol or env.get(ENV_PROTOCOL) or "auto"
+        chosen = protocol or get(ODOO_PROTOCOL) or ODOO_PROTOCOL.default
         if chosen not in ("auto", "json2", "jsonrpc"):
             raise UsageError(f"unknown Odoo protocol {chosen!r}: use auto, json2 or jsonrpc")
         return cls(
             url=url.rstrip("/"),
             database=database,
             api_key=api_key,
-            login=login or env.get(ENV_LOGIN) or None,
+            login=login or get(ODOO_LOGIN),
             protocol=chosen,  # type: ignore[arg-type]
         )
 
@@ -318,7 +326,7 @@ class JsonRpcTransport(_Base):
             if not self.settings.login:
                 raise UsageError(
                     "JSON-RPC needs the user's login as well as the API key: pass --login or set "
-                    f"{ENV_LOGIN}"
+                    f"{ODOO_LOGIN.name}"
                 )
             uid = self.rpc(
                 "common",

@@ -7,7 +7,7 @@ so a vendor is screened identically from inside and from outside Odoo.
 
 import logging
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from forced_labour_guard.adapters.odoo import addon
 from forced_labour_guard.adapters.odoo.fields import (
@@ -111,10 +111,10 @@ class FlgScreening(models.AbstractModel):
             settings = self._flg_settings()
             if record._name == "purchase.order":
                 order = self._flg_purchase_order(record)
-                with settings.open_guard(today=fields.Date.context_today(self)) as guard:
+                with settings.open_guard() as guard:
                     return guard.check_purchase_order(order)
             supplier = self._flg_supplier(record)
-            with settings.open_guard(today=fields.Date.context_today(self)) as guard:
+            with settings.open_guard() as guard:
                 return guard.screen_supplier(supplier)
         except Exception as error:  # never let a failure read as "allow"
             _logger.exception("forced labour screening of %s failed", label)
