@@ -96,8 +96,9 @@ def ids(value: Any) -> list[int]:
     return []
 
 
-def state_ids(records: Sequence[Record], *names: str) -> set[int]:
-    """The ids of the states named by ``names`` (e.g. ``state_id``) in ``records``, for look-up."""
+def many2one_ids(records: Sequence[Record], *names: str) -> set[int]:
+    """The ids the many2one fields ``names`` (e.g. ``state_id``) of ``records`` point to, to look
+    them up in one call."""
     return {i for r in records for n in names if (i := many2one_id(r.get(n))) is not None}
 
 

@@ -29,8 +29,8 @@ from forced_labour_guard.adapters.odoo.mapping import (
     MappingError,
     ids,
     many2one_id,
+    many2one_ids,
     purchase_order_from_records,
-    state_ids,
     supplier_from_partners,
 )
 from forced_labour_guard.model import PurchaseOrder, Supplier
@@ -79,9 +79,9 @@ class OdooReader:
         """State xml ids and country codes for the many2one fields named in ``states`` /
         ``countries`` of ``records``."""
         state_xml_ids = self.client.xml_ids(
-            "res.country.state", sorted(state_ids(records, *states))
+            "res.country.state", sorted(many2one_ids(records, *states))
         )
-        country_ids = sorted(state_ids(records, *countries))
+        country_ids = sorted(many2one_ids(records, *countries))
         rows = self.client.read("res.country", country_ids, ["code"]) if country_ids else []
         codes = {
             int(row["id"]): str(row["code"]) for row in rows if isinstance(row.get("code"), str)

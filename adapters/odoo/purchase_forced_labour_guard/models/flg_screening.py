@@ -20,8 +20,8 @@ from forced_labour_guard.adapters.odoo.fields import (
 )
 from forced_labour_guard.adapters.odoo.mapping import (
     Lookups,
+    many2one_ids,
     purchase_order_from_records,
-    state_ids,
     supplier_from_partners,
 )
 
@@ -47,10 +47,12 @@ class FlgScreening(models.AbstractModel):
     @api.model
     def _flg_lookups(self, rows, states, countries):
         state_records = (
-            self.env["res.country.state"].sudo().browse(sorted(state_ids(rows, *states)))
+            self.env["res.country.state"].sudo().browse(sorted(many2one_ids(rows, *states)))
         )
         xml_ids = {key: value for key, value in state_records.get_external_id().items() if value}
-        country_records = self.env["res.country"].sudo().browse(sorted(state_ids(rows, *countries)))
+        country_records = (
+            self.env["res.country"].sudo().browse(sorted(many2one_ids(rows, *countries)))
+        )
         return Lookups(
             state_xml_ids=xml_ids,
             country_codes={country.id: country.code for country in country_records if country.code},
