@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -186,7 +186,7 @@ class _Base:
                 f"cannot reach {self.settings.url} ({type(error).__name__})", method=what
             ) from None
 
-    def _retrying(self, method: str, send: Any) -> Any:
+    def _retrying(self, method: str, send: Callable[[], Any]) -> Any:
         """Run ``send`` once, or (for a read) up to ``attempts`` times on a retryable failure."""
         if method not in READ_METHODS:
             try:
