@@ -228,7 +228,10 @@ def test_a_record_that_cannot_be_screened_blocks_with_the_reason() -> None:
     decision = addon.unavailable_decision("P00022", "the vendor has no name")
     assert decision.action is Action.BLOCK
     assert "P00022 could not be screened: the vendor has no name" in decision.reasons[0]
-    assert addon.confirmation_error(decision, "P00022") is not None
+    refusal = addon.confirmation_error(decision, "P00022")
+    assert refusal is not None
+    assert "an administrator must repair it" in refusal
+    assert "request an override" not in refusal, "SCREENING_UNAVAILABLE cannot be released"
 
 
 def test_a_vendor_writing_chinese_gets_the_chinese_letter_and_others_the_default() -> None:

@@ -153,11 +153,21 @@ def confirmation_error(decision: Decision, label: str) -> str | None:
     """The text Odoo shows when it refuses to confirm ``label``; None lets the confirmation go on."""
     if decision.action is not Action.BLOCK:
         return None
+    standing = {f.code for f in decision.findings if f.released_by is None}
+    if standing <= {FindingCode.SCREENING_UNAVAILABLE}:
+        advice = (
+            "The screening itself could not run, so nothing can be released: an administrator "
+            "must repair it (see the reason above), then confirm again."
+        )
+    else:
+        advice = (
+            "A compliance manager can review the findings on the order's 'Forced labour' tab "
+            "and, where they are wrong or resolved, request an override."
+        )
     lines = [
         f"{label} cannot be confirmed: forced labour screening says BLOCK.",
         *(f"- {reason}" for reason in decision.reasons),
-        "A compliance manager can review the findings on the order's 'Forced labour' tab and, "
-        "where they are wrong or resolved, request an override.",
+        advice,
     ]
     return "\n".join(lines)
 
