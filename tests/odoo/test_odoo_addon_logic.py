@@ -5,6 +5,8 @@ instructions through Odoo's mail and acknowledgements through the campaign."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from forced_labour_guard.adapters.odoo.mapping import (
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.instructions.model import Company
+from forced_labour_guard.lists.refresh import Fetcher, ListSource, RetryPolicy
 from forced_labour_guard.model import Action, PurchaseOrder, Supplier
 from forced_labour_guard.store import open_store
 from forced_labour_guard.store.audited import AuditedGuard
@@ -238,3 +241,48 @@ def test_a_vendor_writing_chinese_gets_the_chinese_letter_and_others_the_default
     chinese = addon.recipient_for(_supplier(34), dict(_partner(34), lang="zh_CN"))
     german = addon.recipient_for(_supplier(37), dict(_partner(37), lang="de_DE"))
     assert (chinese.language, german.language) == ("zh", None)
+
+
+class _ListPage(BaseHTTPRequestHandler):
+    """Serves the saved DHS page, or a 503 when the server's ``broken`` flag is set."""
+
+    server: Any
+
+    def do_GET(self) -> None:
+        body = b"down" if self.server.broken else DHS_PAGE
+        self.send_response(503 if self.server.broken else 200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+DHS_PAGE = (Path(__file__).parents[1] / "lists" / "data" / "dhs_uflpa_page.html").read_bytes()
+
+
+def test_the_scheduled_refresh_stores_the_list_and_keeps_it_when_a_download_fails(
+    tmp_path: Path,
+) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _ListPage)
+    httpd.broken = False  # type: ignore[attr-defined]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        source = ListSource(
+            name="uflpa", url=f"http://127.0.0.1:{httpd.server_address[1]}/", format="dhs-html"
+        )
+        fetcher = Fetcher(
+            retry=RetryPolicy(attempts=1, initial_wait=0, max_wait=0), cache_ttl=0.001
+        )
+        settings = addon.AddonSettings(lists_dir=str(tmp_path / "lists"))
+        stored = addon.refresh_lists(settings, source=source, fetcher=fetcher)
+        assert stored.startswith("UFLPA Entity List updated")
+        httpd.broken = True  # type: ignore[attr-defined]
+        kept = addon.refresh_lists(settings, source=source, fetcher=fetcher)
+        assert kept.startswith("UFLPA Entity List not refreshed")
+        assert (tmp_path / "lists" / "uflpa.json").is_file()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -47,6 +47,8 @@ from forced_labour_guard.instructions.smtp import DeliveryError
 from forced_labour_guard.instructions.templates import available_languages
 from forced_labour_guard.lists.refresh import (
     UFLPA_SOURCE,
+    Fetcher,
+    ListSource,
     UpdateRefused,
     default_lists_dir,
     update_list,
@@ -192,12 +194,17 @@ def unavailable_decision(subject: str, why: str, *, now: dt.datetime | None = No
     )
 
 
-def refresh_lists(settings: AddonSettings) -> str:
+def refresh_lists(
+    settings: AddonSettings,
+    *,
+    source: ListSource = UFLPA_SOURCE,
+    fetcher: Fetcher | None = None,
+) -> str:
     """Download the UFLPA Entity List into ``flg.lists_dir`` (the scheduled action); a refused
     download keeps the stored copy and says why."""
     directory = Path(settings.lists_dir) if settings.lists_dir else default_lists_dir()
     try:
-        result = update_list(UFLPA_SOURCE, directory)
+        result = update_list(source, directory, fetcher=fetcher)
     except UpdateRefused as refused:
         return f"UFLPA Entity List not refreshed: {refused}"
     version = result.snapshot.version
