@@ -1,5 +1,6 @@
-"""Python side of the ERP adapters (``adapters.sap``); the core never imports anything here.
+"""The Python side of the ERP adapters (``adapters.odoo``, ``adapters.sap``).
 
-Parts installed into the ERP itself (ABAP source, Odoo modules) live in the top-level ``adapters/``
-folder of the repository, not in this package.
+Adapters depend on the core; the core never imports them. The parts that are installed into an ERP
+rather than into Python (the Odoo module, ABAP source) live in the repository's top-level
+``adapters/`` folder and are not part of this package.
 """
