@@ -21,12 +21,19 @@ from forced_labour_guard.store.audited import AuditedGuard
 
 
 def add_guard_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a screening command: output (--json, --fail-on) and the Guard's setup."""
     parser.add_argument("--json", action="store_true", help="print the Decision as JSON on stdout")
     parser.add_argument(
         "--fail-on",
         choices=[Action.WARN.value, Action.BLOCK.value],
         help="exit 1 when the decision is at least this severe (for CI and ERP hooks)",
     )
+    add_guard_setup_options(parser)
+
+
+def add_guard_setup_options(parser: argparse.ArgumentParser) -> None:
+    """What :func:`build_guard` reads: --policy, --denied-entry, --store and the list options
+    (``flg serve`` takes these too, so the service screens exactly as the commands do)."""
     parser.add_argument("--policy", metavar="FILE", help="policy file (.toml or .json)")
     parser.add_argument(
         "--denied-entry",

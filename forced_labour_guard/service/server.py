@@ -1,0 +1,93 @@
+"""Starting uvicorn for ``flg serve``: workers, logging with request ids, proxy headers, shutdown.
+
+Each worker is a process that imports ``app_from_environment`` and builds its own Guard; the
+settings reach it in ``FLG_SERVICE_CONFIG``. With several workers, ``PROMETHEUS_MULTIPROC_DIR``
+points at a fresh folder (removed at exit) so ``/metrics`` adds up every worker's values.
+
+Behind a TLS-terminating proxy, uvicorn trusts ``X-Forwarded-For`` and ``X-Forwarded-Proto`` only
+from the addresses in ``forwarded_allow_ips`` (default 127.0.0.1, a proxy on the same host), and
+ignores them from anyone else. On SIGTERM or SIGINT it stops accepting connections, lets requests
+in flight finish for up to ``shutdown_grace`` seconds, then each worker closes its stores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+import uvicorn
+
+from forced_labour_guard.cli.common import build_guard
+from forced_labour_guard.service.metrics import MULTIPROC_ENV
+from forced_labour_guard.service.runner import close_stores
+from forced_labour_guard.service.settings import (
+    CONFIG_ENV,
+    GuardOptions,
+    ServiceSettings,
+    to_environment,
+)
+
+FACTORY = "forced_labour_guard.service.app:app_from_environment"
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """Every log line with its time, level, process, request id and logger."""
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+        "formatter": "default",
+        "filters": ["request_id"],
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "forced_labour_guard.service.request_context.RequestIdFilter"}
+        },
+        "formatters": {
+            "default": {
+                "format": "%(asctime)s %(levelname)s pid=%(process)d "
+                "request_id=%(request_id)s %(name)s: %(message)s"
+            }
+        },
+        "handlers": {"default": handler},
+        "loggers": {
+            "": {"handlers": ["default"], "level": level.upper()},
+            "uvicorn": {"level": level.upper()},
+            "uvicorn.access": {"level": "WARNING"},
+        },
+    }
+
+
+def check_guard_options(options: GuardOptions) -> None:
+    """Build the Guard once, as a screening command would, so that a bad policy file, register
+    or store location stops ``flg serve`` with exit status 2 before any worker starts."""
+    close_stores(build_guard(options.namespace()))
+
+
+def serve(settings: ServiceSettings, options: GuardOptions) -> None:
+    """Run the service until it is told to stop."""
+    os.environ[CONFIG_ENV] = to_environment(settings, options)
+    metrics_dir = None
+    if settings.workers > 1:
+        metrics_dir = tempfile.mkdtemp(prefix="flg-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        uvicorn.run(
+            FACTORY,
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=log_config(settings.log_level),
+            access_log=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            server_header=False,
+            timeout_graceful_shutdown=int(settings.shutdown_grace),
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
