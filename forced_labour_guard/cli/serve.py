@@ -94,12 +94,12 @@ def settings_from_args(args: argparse.Namespace) -> ServiceSettings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    settings = settings_from_args(args)
-    options = GuardOptions.from_args(args)
     try:
         from forced_labour_guard.service import server
     except ImportError as error:
         raise UsageError(f"{EXTRA_HINT} ({error})") from None
+    settings = settings_from_args(args)
+    options = GuardOptions.from_args(args)
     server.check_guard_options(options)
     server.serve(settings, options)
     return 0
