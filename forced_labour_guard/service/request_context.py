@@ -52,6 +52,11 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+def printable(text: str) -> str:
+    """``text`` safe for one log line: a decoded ``%0A`` in a path must not start a forged line."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
 def route_label(path: str) -> str:
     """The path for the latency histogram, with unknown paths folded into one label so that a
     scanner cannot grow the metrics without bound."""
@@ -99,7 +104,7 @@ class RequestContextMiddleware:
                 "%s %s %s %d %.1fms",
                 (scope.get("client") or ("-",))[0],
                 scope.get("method", "-"),
-                path[:200],
+                printable(path[:200]),
                 status,
                 elapsed * 1000,
             )

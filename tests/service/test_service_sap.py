@@ -4,6 +4,7 @@ lengths; and the pure message builder for the kinds no example order produces.""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from forced_labour_guard.service.sap_messages import (
     severest_rule_actions,
 )
 from tests.service.conftest import EXAMPLES
-from tests.service.service_helpers import ServiceProcess
+from tests.service.service_helpers import ServiceProcess, clean_environment, write_token_file
 
 SAP_CHECK = "/v1/sap/purchase-orders/check"
 
@@ -133,3 +134,36 @@ def test_long_details_are_cut_to_sap_lengths_with_an_ellipsis() -> None:
 def test_every_finding_code_has_its_own_stable_number() -> None:
     assert set(NUMBERS) == set(FindingCode)
     assert len(set(NUMBERS.values())) == len(FindingCode)
+
+
+COMPANY_LIST = (
+    "name,country,source,date\nNorthwind Polysilicon Materials,CN,Company review,2026-10-01\n"
+)
+
+
+def order_from(name: str) -> dict[str, object]:
+    return {"id": "PO-7", "supplier": {"id": "V-7", "name": name, "country": "CN"}}
+
+
+def test_a_company_list_hit_is_an_error_and_a_near_name_a_warning_but_a_stranger_neither(
+    tmp_path: Path,
+) -> None:
+    company = tmp_path / "company.csv"
+    company.write_text(COMPANY_LIST, encoding="utf-8")
+    (tmp_path / "lists").mkdir()
+    service = ServiceProcess(
+        ["--token-file", str(write_token_file(tmp_path)), "--list", str(company)],
+        clean_environment(tmp_path / "lists"),
+        tmp_path / "service.log",
+    )
+    try:
+
+        def numbers(name: str) -> list[tuple[str, str]]:
+            body = service.post(SAP_CHECK, json_body=order_from(name)).json()
+            return [(m["type"], m["number"]) for m in body["messages"] if m["number"] != "900"]
+
+        assert numbers("Northwind Polysilicon Materials") == [("E", "010")]
+        assert numbers("Northwind Polysilicon Trading") == [("W", "011")]
+        assert numbers("Southwind Linen Weavers") == [("I", "000")]
+    finally:
+        service.stop()

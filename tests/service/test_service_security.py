@@ -159,6 +159,12 @@ def test_every_answer_carries_a_request_id_that_is_in_the_log(service: ServicePr
         assert f"request_id={request_id}" in service.log()
 
 
+def test_a_path_cannot_forge_a_log_line(service: ServiceProcess) -> None:
+    service.get("/healthz%0A2026-01-01 INFO forged-entry")
+    assert not any(line.startswith("2026-01-01 INFO forged") for line in service.log().splitlines())
+    assert "/healthz?2026-01-01 INFO forged-entry" in service.log()
+
+
 def test_a_callers_plain_request_id_is_kept_and_a_hostile_one_replaced(
     service: ServiceProcess,
 ) -> None:
