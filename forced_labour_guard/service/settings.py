@@ -52,6 +52,8 @@ DEFAULT_FORWARDED_ALLOW_IPS: Final = "127.0.0.1"
 """Only a proxy on the same host is trusted to set X-Forwarded-For / X-Forwarded-Proto."""
 
 _SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
+EMPTY_TOKEN_HASH: Final = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+"""SHA-256 of nothing: what ``printf %s "$TOKEN" | sha256sum`` writes when $TOKEN is unset."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ def _checked_hash(item: str, where: str) -> str:
             "expected the SHA-256 hash of a token (64 hexadecimal characters), not the token "
             'itself; make one with: printf %s "$TOKEN" | sha256sum',
             source=where,
+        )
+    if item.lower() == EMPTY_TOKEN_HASH:
+        raise InputError(
+            "this is the hash of an empty token (was $TOKEN unset when it was made?)", source=where
         )
     return item.lower()
 

@@ -33,6 +33,11 @@ def test_a_token_written_where_its_hash_belongs_is_refused_naming_the_line() -> 
         hashes_from_file(f"{sha256(TOKEN)}\n{TOKEN}\n", source="tokens")
 
 
+def test_the_hash_of_an_empty_token_is_refused() -> None:
+    with pytest.raises(InputError, match="hash of an empty token"):
+        hashes_from_file(sha256("") + "  -\n", source="tokens")
+
+
 def test_hashes_come_from_the_file_and_the_variable_together(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens"
     tokens.write_text(sha256(TOKEN) + "\n", encoding="utf-8")
