@@ -18,6 +18,7 @@ import pytest
 from forced_labour_guard import Guard, PurchaseOrder
 from forced_labour_guard.model import Decision
 from forced_labour_guard.service.app import create_app
+from forced_labour_guard.service.sap_messages import SapCheckResponse
 from forced_labour_guard.service.settings import ServiceSettings
 from tests.service.conftest import EXAMPLES
 from tests.service.service_helpers import (
@@ -93,9 +94,10 @@ def test_with_503_configured_an_unavailable_screening_answers_503_with_the_block
         break_store(store)
         answer = service.post(PO_CHECK, data=CLEAN_PO)
         assert answer.status_code == 503
-        assert answer.json()["action"] == "block"
+        assert Decision.model_validate(answer.json()).action == "block"
         sap = service.post("/v1/sap/purchase-orders/check", data=CLEAN_PO)
         assert sap.status_code == 503
+        SapCheckResponse.model_validate(sap.json())  # the documented 503 body
         assert sap.json()["messages"][0]["type"] == "E"
         assert sap.json()["messages"][0]["number"] == "090"
     finally:

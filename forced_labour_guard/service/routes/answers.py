@@ -31,14 +31,21 @@ REFUSALS: Final[dict[int | str, dict[str, Any]]] = {
         "names the first offending field, in the same words as the CLI.",
     },
 }
-DECISION_REFUSALS: Final[dict[int | str, dict[str, Any]]] = {
-    **REFUSALS,
-    503: {
-        "model": Decision,
-        "description": "Only with --unavailable-status 503: the screening could not run; the "
-        "body is still the fail-closed block decision.",
-    },
-}
+
+
+def refusals_for(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """The refusals of a decision route whose answer is ``model`` (also sent with 503)."""
+    return {
+        **REFUSALS,
+        503: {
+            "model": model,
+            "description": "Only with --unavailable-status 503: the screening could not run; "
+            "the body is still the fail-closed block answer.",
+        },
+    }
+
+
+DECISION_REFUSALS: Final = refusals_for(Decision)
 
 
 def json_body(model: type[BaseModel], description: str) -> dict[str, Any]:

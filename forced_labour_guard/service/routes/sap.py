@@ -12,11 +12,11 @@ from forced_labour_guard.model import Action, Decision, PurchaseOrder, Supplier
 from forced_labour_guard.service.limits import read_model
 from forced_labour_guard.service.redact import redact_decision
 from forced_labour_guard.service.routes.answers import (
-    DECISION_REFUSALS,
     counted,
     failed_decision,
     json_body,
     json_response,
+    refusals_for,
     run_or_fail_closed,
 )
 from forced_labour_guard.service.runner import Screener
@@ -52,7 +52,7 @@ def actions_for(screener: Screener, supplier: Supplier, decision: Decision) -> l
 @router.post(
     "/purchase-orders/check",
     response_model=SapCheckResponse,
-    responses=DECISION_REFUSALS,
+    responses=refusals_for(SapCheckResponse),
     openapi_extra=json_body(PurchaseOrder, "One purchase order in the canonical model."),
     summary="Screen one purchase order, answered as BAPIRET2-like messages",
 )
