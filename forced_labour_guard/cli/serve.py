@@ -48,9 +48,19 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help=f"time limit per decision; past it the answer is a fail-closed block (default {DEFAULT_TIMEOUT:g})",
     )
-    serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES")
     serve.add_argument(
-        "--max-batch-body", type=int, default=DEFAULT_MAX_BATCH_BODY, metavar="BYTES"
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="largest body of a single-record request (default 1 MiB); larger answers 413",
+    )
+    serve.add_argument(
+        "--max-batch-body",
+        type=int,
+        default=DEFAULT_MAX_BATCH_BODY,
+        metavar="BYTES",
+        help="largest body of a screen-batch request (default 64 MiB)",
     )
     serve.add_argument(
         "--unavailable-status",
@@ -66,7 +76,11 @@ def register(subparsers: Any) -> None:
         help="proxies trusted to set X-Forwarded-For/-Proto (default 127.0.0.1)",
     )
     serve.add_argument(
-        "--shutdown-grace", type=float, default=DEFAULT_SHUTDOWN_GRACE, metavar="SECONDS"
+        "--shutdown-grace",
+        type=float,
+        default=DEFAULT_SHUTDOWN_GRACE,
+        metavar="SECONDS",
+        help="on SIGTERM, how long requests in flight may finish (default 30)",
     )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     add_guard_setup_options(serve)

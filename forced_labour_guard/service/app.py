@@ -110,10 +110,12 @@ def _add_error_handlers(app: FastAPI, metrics: Metrics) -> None:
 
     async def too_large(_: Request, error: Exception) -> JSONResponse:
         metrics.error("body_too_large")
+        log.info("refused 413: %s", error)
         return _error(413, str(error))
 
     async def invalid(_: Request, error: Exception) -> JSONResponse:
         metrics.error("invalid_input")
+        log.info("refused 422: %s", error)
         path = error.path if isinstance(error, InputError) else None
         return _error(422, str(error), path)
 
