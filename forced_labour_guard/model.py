@@ -109,6 +109,13 @@ class Supplier(_Input):
         return f"{self.name} ({self.id})" if self.id else self.name
 
 
+def supplier_key(supplier: Supplier) -> str:
+    """A supplier's identity across screenings, the audit trail and B4 campaigns: its ERP id where
+    there is one, else its name. ``Finding.supplier_id`` holds it; every module uses this one rule,
+    so a finding, an override and an instruction about the same supplier always meet."""
+    return supplier.id or supplier.name
+
+
 class Input(_Input):
     """A material or component that goes into an order line's goods."""
 

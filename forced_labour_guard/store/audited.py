@@ -31,8 +31,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pydantic import BaseModel
 
 from forced_labour_guard.detectors import today_of
-from forced_labour_guard.guard import Guard, supplier_key
-from forced_labour_guard.model import Decision, Finding, FindingCode, PurchaseOrder, Supplier
+from forced_labour_guard.guard import Guard
+from forced_labour_guard.model import (
+    Decision,
+    Finding,
+    FindingCode,
+    PurchaseOrder,
+    Supplier,
+    supplier_key,
+)
 from forced_labour_guard.policy import evaluate
 from forced_labour_guard.store.base import Store, StoreError
 from forced_labour_guard.store.hashing import canonical_hash
