@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from forced_labour_guard.cli.common import add_guard_setup_options
+from forced_labour_guard.cli.common import GuardOptions, add_guard_setup_options
 from forced_labour_guard.errors import UsageError
-from forced_labour_guard.service.settings import (
+from forced_labour_guard.service.config import (
     DEFAULT_FORWARDED_ALLOW_IPS,
     DEFAULT_HOST,
     DEFAULT_MAX_BATCH_BODY,
@@ -17,7 +17,6 @@ from forced_labour_guard.service.settings import (
     DEFAULT_TIMEOUT,
     TOKEN_FILE_ENV,
     TOKEN_HASHES_ENV,
-    GuardOptions,
     ServiceSettings,
     check_settings,
     load_token_hashes,

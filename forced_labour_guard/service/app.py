@@ -25,11 +25,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from forced_labour_guard import __version__
+from forced_labour_guard import settings as environment
+from forced_labour_guard.cli.common import GuardOptions
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.lists.refresh import default_lists_dir, snapshot_path
 from forced_labour_guard.lists.setup import UFLPA_SNAPSHOT_NAME, configured_list_paths
 from forced_labour_guard.model import PurchaseOrder, Supplier
 from forced_labour_guard.service.auth import TokenVerifier, Unauthorized
+from forced_labour_guard.service.config import ServiceSettings, from_workers_environment
 from forced_labour_guard.service.limits import BodyTooLarge
 from forced_labour_guard.service.metrics import Metrics
 from forced_labour_guard.service.request_context import (
@@ -40,7 +43,6 @@ from forced_labour_guard.service.routes import v1_router
 from forced_labour_guard.service.routes.health import router as health_router
 from forced_labour_guard.service.runner import GuardRunner, Screener
 from forced_labour_guard.service.schemas import ErrorBody
-from forced_labour_guard.service.settings import GuardOptions, ServiceSettings, from_environment
 from forced_labour_guard.service.state import ServiceState
 
 log = logging.getLogger(__name__)
@@ -157,13 +159,13 @@ def configured_list_files(options: GuardOptions) -> list[str]:
 
 
 def app_from_environment() -> FastAPI:
-    """The factory uvicorn calls in each worker (``flg serve``)."""
-    from forced_labour_guard.cli.common import build_guard
-
-    settings, options = from_environment()
+    """The factory uvicorn calls in each worker (``flg serve``); the Guard checks the stored lists
+    for a new version every $FLG_LIST_CHECK_SECONDS when that is set."""
+    settings, options = from_workers_environment()
+    check_seconds = environment.list_check_seconds()
     return create_app(
         settings,
-        lambda: build_guard(options.namespace()),
+        lambda: options.build(list_check_seconds=check_seconds),
         list_paths=configured_list_files(options),
         max_list_age=options.max_list_age,
     )

@@ -8,15 +8,14 @@ adds them up, so a scrape sees the whole service whichever worker answers it.
 
 from __future__ import annotations
 
-import os
 from typing import Final
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from forced_labour_guard import settings as environment
 from forced_labour_guard.model import Decision
 
-MULTIPROC_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS: Final = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 """Seconds; dense below 20 ms, where a purchase-order check should land."""
@@ -75,7 +74,7 @@ class Metrics:
 
     def exposition(self) -> bytes:
         """The Prometheus text format: every worker's values when several share a folder."""
-        folder = os.environ.get(MULTIPROC_ENV)
+        folder = environment.PROMETHEUS_MULTIPROC_DIR.get()
         if folder:
             registry = CollectorRegistry()
             MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]

@@ -13,7 +13,6 @@ in flight finish for up to ``shutdown_grace`` seconds, then each worker closes i
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import socket
@@ -23,15 +22,10 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from forced_labour_guard.cli.common import build_guard
-from forced_labour_guard.service.metrics import MULTIPROC_ENV
+from forced_labour_guard import settings as environment
+from forced_labour_guard.cli.common import GuardOptions
+from forced_labour_guard.service.config import ServiceSettings, hand_to_workers
 from forced_labour_guard.service.runner import close_stores
-from forced_labour_guard.service.settings import (
-    CONFIG_ENV,
-    GuardOptions,
-    ServiceSettings,
-    to_environment,
-)
 
 FACTORY = "forced_labour_guard.service.app:app_from_environment"
 
@@ -82,9 +76,10 @@ def log_config(level: str) -> dict[str, Any]:
 
 
 def check_guard_options(options: GuardOptions) -> None:
-    """Build the Guard once, as a screening command would, so that a bad policy file, register
-    or store location stops ``flg serve`` with exit status 2 before any worker starts."""
-    close_stores(build_guard(options.namespace()))
+    """Build the Guard once, as a screening command would, so that a bad policy file, register,
+    store location or $FLG_LIST_CHECK_SECONDS stops ``flg serve`` with exit status 2 before any
+    worker starts."""
+    close_stores(options.build(list_check_seconds=environment.list_check_seconds()))
 
 
 def _stopped(signum: int, frame: object) -> None:
@@ -93,11 +88,11 @@ def _stopped(signum: int, frame: object) -> None:
 
 def serve(settings: ServiceSettings, options: GuardOptions) -> None:
     """Run the service until it is told to stop."""
-    os.environ[CONFIG_ENV] = to_environment(settings, options)
+    hand_to_workers(settings, options)
     metrics_dir = None
     if settings.workers > 1:
         metrics_dir = tempfile.mkdtemp(prefix="flg-metrics-")
-        os.environ[MULTIPROC_ENV] = metrics_dir
+        environment.hand_to_workers(environment.PROMETHEUS_MULTIPROC_DIR, metrics_dir)
     # uvicorn stops gracefully on SIGTERM/SIGINT, then raises the signal again for the handler
     # that was there before it; this one lets ``flg serve`` then exit 0 after a clean stop.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from forced_labour_guard.service.auth import TokenVerifier
+from forced_labour_guard.service.config import ServiceSettings
 from forced_labour_guard.service.metrics import Metrics
 from forced_labour_guard.service.runner import GuardRunner
-from forced_labour_guard.service.settings import ServiceSettings
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ OPERATIONS = [
     ("POST", "/v1/suppliers/screen-batch"),
     ("POST", "/v1/sap/purchase-orders/check"),
     ("GET", "/v1/lists"),
+    ("POST", "/v1/lists/reload"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

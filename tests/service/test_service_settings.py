@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from forced_labour_guard.cli.common import GuardOptions
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.service.auth import TokenVerifier
-from forced_labour_guard.service.redact import redact_paths
-from forced_labour_guard.service.settings import (
+from forced_labour_guard.service.config import (
     TOKEN_FILE_ENV,
     TOKEN_HASHES_ENV,
-    GuardOptions,
     ServiceSettings,
     check_settings,
-    from_environment,
+    from_json,
     hashes_from_file,
     load_token_hashes,
-    to_environment,
+    to_json,
 )
+from forced_labour_guard.service.redact import redact_paths
 from tests.service.service_helpers import OTHER_TOKEN, TOKEN, sha256
 
 
@@ -38,16 +38,32 @@ def test_the_hash_of_an_empty_token_is_refused() -> None:
         hashes_from_file(sha256("") + "  -\n", source="tokens")
 
 
-def test_hashes_come_from_the_file_and_the_variable_together(tmp_path: Path) -> None:
+def test_hashes_come_from_the_file_and_the_variable_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tokens = tmp_path / "tokens"
     tokens.write_text(sha256(TOKEN) + "\n", encoding="utf-8")
-    env = {TOKEN_FILE_ENV: str(tokens), TOKEN_HASHES_ENV: f"{sha256(OTHER_TOKEN)}, {sha256(TOKEN)}"}
-    assert load_token_hashes(None, env) == (sha256(TOKEN), sha256(OTHER_TOKEN))
+    monkeypatch.setenv(TOKEN_FILE_ENV, str(tokens))
+    monkeypatch.setenv(TOKEN_HASHES_ENV, f"{sha256(OTHER_TOKEN)}, {sha256(TOKEN)}")
+    assert load_token_hashes(None) == (sha256(TOKEN), sha256(OTHER_TOKEN))
 
 
-def test_an_unreadable_token_file_is_an_input_error(tmp_path: Path) -> None:
+def test_the_token_file_option_wins_over_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = tmp_path / "given"
+    given.write_text(sha256(OTHER_TOKEN) + "\n", encoding="utf-8")
+    monkeypatch.setenv(TOKEN_FILE_ENV, str(tmp_path / "not-this-one"))
+    monkeypatch.delenv(TOKEN_HASHES_ENV, raising=False)
+    assert load_token_hashes(str(given)) == (sha256(OTHER_TOKEN),)
+
+
+def test_an_unreadable_token_file_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_HASHES_ENV, raising=False)
     with pytest.raises(InputError, match="cannot read the token file"):
-        load_token_hashes(str(tmp_path / "missing"), {})
+        load_token_hashes(str(tmp_path / "missing"))
 
 
 def test_the_verifier_accepts_only_tokens_whose_hash_is_configured() -> None:
@@ -71,8 +87,7 @@ def test_loopback_is_the_default_address() -> None:
 def test_settings_reach_a_worker_unchanged() -> None:
     settings = ServiceSettings(token_hashes=(sha256(TOKEN),), workers=2, request_timeout=1.5)
     options = GuardOptions(store="audit.db", lists=["a.csv", "b.json"], max_list_age=30)
-    env = {"FLG_SERVICE_CONFIG": to_environment(settings, options)}
-    assert from_environment(env) == (settings, options)
+    assert from_json(to_json(settings, options)) == (settings, options)
 
 
 @pytest.mark.parametrize(

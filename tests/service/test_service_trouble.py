@@ -18,8 +18,8 @@ import pytest
 from forced_labour_guard import Guard, PurchaseOrder
 from forced_labour_guard.model import Decision
 from forced_labour_guard.service.app import create_app
+from forced_labour_guard.service.config import ServiceSettings
 from forced_labour_guard.service.sap_messages import SapCheckResponse
-from forced_labour_guard.service.settings import ServiceSettings
 from tests.service.conftest import EXAMPLES
 from tests.service.service_helpers import (
     TOKEN,
@@ -118,6 +118,34 @@ def test_readyz_flips_when_a_configured_list_disappears(tmp_path: Path) -> None:
         assert str(tmp_path) not in ready.text
         company.write_text(COMPANY_LIST, encoding="utf-8")
         assert service.get("/readyz").status_code == 200
+    finally:
+        service.stop()
+
+
+def test_a_reload_screens_with_the_list_as_it_is_now_and_a_broken_one_blocks(
+    tmp_path: Path,
+) -> None:
+    company = tmp_path / "company.csv"
+    company.write_text(COMPANY_LIST, encoding="utf-8")
+    service = start(tmp_path, "--list", str(company))
+    newcomer = {"supplier": {"name": "Eastgate Cotton Ginning", "country": "CN"}}
+    try:
+        assert service.post(PO_CHECK, json_body=newcomer).json()["action"] == "allow"
+        company.write_text(
+            COMPANY_LIST + "Eastgate Cotton Ginning,CN,Company review,2026-11-20\n",
+            encoding="utf-8",
+        )
+        reloaded = service.post("/v1/lists/reload", data=b"")
+        assert reloaded.status_code == 200
+        assert reloaded.json()["problems"] == []
+        hit = service.post(PO_CHECK, json_body=newcomer).json()
+        assert hit["action"] == "block"
+        assert [f["code"] for f in hit["findings"]] == ["ENTITY_LIST"]
+        company.write_text("not a list at all\n", encoding="utf-8")
+        broken = service.post("/v1/lists/reload", data=b"").json()
+        assert broken["problems"] and str(tmp_path) not in json.dumps(broken)
+        assert service.post(PO_CHECK, json_body=newcomer).json()["action"] == "block"
+        assert service.get("/readyz").status_code == 503
     finally:
         service.stop()
 

@@ -65,7 +65,7 @@ async def readyz(request: Request) -> Response:
     ]
     checks += [
         Check(name="list loading", ok=False, detail=redact_paths(problem))
-        for problem in (guard.problems if guard else ())
+        for problem in ((*guard.problems, *guard.list_problems) if guard else ())
     ]
     checks += await asyncio.to_thread(list_checks, state.list_paths)
     if isinstance(runner.screener, AuditedGuard):

@@ -7,8 +7,7 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from forced_labour_guard.guard import supplier_key
-from forced_labour_guard.model import Action, Decision, PurchaseOrder, Supplier
+from forced_labour_guard.model import Action, Decision, PurchaseOrder, Supplier, supplier_key
 from forced_labour_guard.service.limits import read_model
 from forced_labour_guard.service.redact import redact_decision
 from forced_labour_guard.service.routes.answers import (

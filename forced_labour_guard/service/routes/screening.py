@@ -15,8 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from forced_labour_guard.errors import InputError
-from forced_labour_guard.guard import supplier_key
-from forced_labour_guard.model import Decision, PurchaseOrder, Supplier
+from forced_labour_guard.model import Decision, PurchaseOrder, Supplier, supplier_key
 from forced_labour_guard.records import iter_json_lines
 from forced_labour_guard.service.limits import read_body, read_model
 from forced_labour_guard.service.routes.answers import (

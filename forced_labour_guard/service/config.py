@@ -1,39 +1,28 @@
-"""Every setting of the decision service in one place, with its default and why.
+"""Everything the decision service can be configured with, its defaults and why.
 
-``flg serve`` fills a :class:`ServiceSettings` and a :class:`GuardOptions` from its command line and
-the environment, then hands both to each uvicorn worker through one environment variable
-(``FLG_SERVICE_CONFIG``, JSON), so every worker builds the same Guard with the same builder as the
-screening commands (``forced_labour_guard.cli.common.build_guard``).
-
-Environment variables read here:
-
-``FLG_SERVICE_TOKEN_HASHES``
-    SHA-256 hashes (hex) of the accepted bearer tokens, separated by commas or spaces.
-``FLG_SERVICE_TOKEN_FILE``
-    A file of such hashes, one a line (``sha256sum`` output works as it is; ``#`` starts a comment).
-
-The Guard's own variables (``FLG_STORE``, ``FLG_LISTS``, ``FLG_LISTS_DIR``) are read by the
-builder, as for the commands. This module needs nothing from the ``[server]`` extra.
+``flg serve`` fills a :class:`ServiceSettings` from its command line and the environment, and a
+:class:`~forced_labour_guard.cli.common.GuardOptions` from the screening commands' options, then
+hands both to each uvicorn worker as JSON in ``FLG_SERVICE_CONFIG``, so every worker builds the
+same Guard with the same builder as the screening commands. The environment itself is read and
+written only through ``forced_labour_guard.settings`` (``FLG_SERVICE_TOKEN_FILE``,
+``FLG_SERVICE_TOKEN_HASHES``, ``FLG_SERVICE_CONFIG``). This module needs nothing from the
+``[server]`` extra.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from forced_labour_guard import settings as environment
+from forced_labour_guard.cli.common import GuardOptions
 from forced_labour_guard.errors import InputError
-from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 
-TOKEN_HASHES_ENV: Final = "FLG_SERVICE_TOKEN_HASHES"
-TOKEN_FILE_ENV: Final = "FLG_SERVICE_TOKEN_FILE"
-CONFIG_ENV: Final = "FLG_SERVICE_CONFIG"
-"""How ``flg serve`` passes its settings to the worker processes uvicorn starts (internal)."""
+TOKEN_HASHES_ENV: Final = environment.SERVICE_TOKEN_HASHES.name
+TOKEN_FILE_ENV: Final = environment.SERVICE_TOKEN_FILE.name
 
 MIB: Final = 1024 * 1024
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -75,33 +64,6 @@ class ServiceSettings:
     log_level: str = "info"
 
 
-@dataclass(frozen=True)
-class GuardOptions:
-    """The screening commands' Guard options (``add_guard_setup_options``), as plain data."""
-
-    store: str | None = None
-    policy: str | None = None
-    denied_entry: str | None = None
-    lists: list[str] = field(default_factory=list)
-    lists_dir: str | None = None
-    max_list_age: int = DEFAULT_MAX_AGE_DAYS
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> GuardOptions:
-        return cls(
-            store=getattr(args, "store", None),
-            policy=getattr(args, "policy", None),
-            denied_entry=getattr(args, "denied_entry", None),
-            lists=list(getattr(args, "lists", None) or []),
-            lists_dir=getattr(args, "lists_dir", None),
-            max_list_age=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
-        )
-
-    def namespace(self) -> argparse.Namespace:
-        """What ``build_guard`` expects, as if these had come from the command line."""
-        return argparse.Namespace(**asdict(self))
-
-
 def hashes_from_file(text: str, *, source: str) -> list[str]:
     """Hashes in a token file: the first word of each line, so ``sha256sum`` output (hash, then
     ``-`` or a file name) works as it is; blank lines and ``#`` comments are ignored."""
@@ -132,38 +94,46 @@ def _checked_hash(item: str, where: str) -> str:
     return item.lower()
 
 
-def load_token_hashes(
-    token_file: str | None = None, environ: Mapping[str, str] | None = None
-) -> tuple[str, ...]:
+def load_token_hashes(token_file: str | None = None) -> tuple[str, ...]:
     """Every accepted hash: from ``token_file`` (else ``$FLG_SERVICE_TOKEN_FILE``) and from
     ``$FLG_SERVICE_TOKEN_HASHES``. Several at once is how tokens are rotated."""
-    env = os.environ if environ is None else environ
     hashes: list[str] = []
-    path = token_file or env.get(TOKEN_FILE_ENV)
+    path = token_file or environment.SERVICE_TOKEN_FILE.get()
     if path:
         try:
             text = Path(path).read_text("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read the token file ({error})", source=path) from None
         hashes += hashes_from_file(text, source=path)
-    if env.get(TOKEN_HASHES_ENV):
-        hashes += hashes_from_variable(env[TOKEN_HASHES_ENV])
+    more = environment.SERVICE_TOKEN_HASHES.get()
+    if more:
+        hashes += hashes_from_variable(more)
     return tuple(dict.fromkeys(hashes))
 
 
-def to_environment(settings: ServiceSettings, options: GuardOptions) -> str:
-    """The JSON that :func:`from_environment` reads back in each worker."""
+def to_json(settings: ServiceSettings, options: GuardOptions) -> str:
+    """What a worker needs to build its application, as :func:`from_json` reads it back."""
     return json.dumps({"settings": asdict(settings), "guard": asdict(options)})
 
 
-def from_environment(
-    environ: Mapping[str, str] | None = None,
-) -> tuple[ServiceSettings, GuardOptions]:
-    env = os.environ if environ is None else environ
-    data: dict[str, Any] = json.loads(env[CONFIG_ENV])
+def from_json(text: str) -> tuple[ServiceSettings, GuardOptions]:
+    data: dict[str, Any] = json.loads(text)
     settings = dict(data["settings"])
     settings["token_hashes"] = tuple(settings.get("token_hashes", ()))
     return ServiceSettings(**settings), GuardOptions(**data["guard"])
+
+
+def hand_to_workers(settings: ServiceSettings, options: GuardOptions) -> None:
+    """Put the configuration where the workers uvicorn starts will find it."""
+    environment.hand_to_workers(environment.SERVICE_CONFIG, to_json(settings, options))
+
+
+def from_workers_environment() -> tuple[ServiceSettings, GuardOptions]:
+    """The configuration ``flg serve`` handed down (in a worker)."""
+    text = environment.SERVICE_CONFIG.get()
+    if text is None:
+        raise RuntimeError(f"${environment.SERVICE_CONFIG.name} is not set: start with flg serve")
+    return from_json(text)
 
 
 def check_settings(settings: ServiceSettings) -> list[str]:
