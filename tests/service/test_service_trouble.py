@@ -150,6 +150,46 @@ def test_a_reload_screens_with_the_list_as_it_is_now_and_a_broken_one_blocks(
         service.stop()
 
 
+def test_with_a_list_check_interval_a_changed_list_is_used_without_a_reload_call(
+    tmp_path: Path,
+) -> None:
+    company = tmp_path / "company.csv"
+    company.write_text(COMPANY_LIST, encoding="utf-8")
+    service = start(tmp_path, "--list", str(company), FLG_LIST_CHECK_SECONDS="0.2")
+    newcomer = {"supplier": {"name": "Eastgate Cotton Ginning", "country": "CN"}}
+    try:
+        assert service.post(PO_CHECK, json_body=newcomer).json()["action"] == "allow"
+        company.write_text(
+            COMPANY_LIST + "Eastgate Cotton Ginning,CN,Company review,2026-11-20\n",
+            encoding="utf-8",
+        )
+        actions = []
+        for _ in range(100):  # the check runs between decisions once the interval has passed
+            actions.append(service.post(PO_CHECK, json_body=newcomer).json()["action"])
+            if actions[-1] == "block":
+                break
+            time.sleep(0.1)
+        assert actions[-1] == "block"
+        assert set(actions[:-1]) <= {"allow"}
+    finally:
+        service.stop()
+
+
+def test_a_bad_list_check_interval_stops_flg_serve_before_listening(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "forced_labour_guard.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env=clean_environment(
+            tmp_path, FLG_SERVICE_TOKEN_HASHES=sha256(TOKEN), FLG_LIST_CHECK_SECONDS="soon"
+        ),
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "FLG_LIST_CHECK_SECONDS" in result.stderr
+
+
 def test_a_list_that_cannot_be_loaded_blocks_every_decision_and_is_not_ready(
     tmp_path: Path,
 ) -> None:
