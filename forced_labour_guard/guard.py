@@ -21,7 +21,7 @@ from forced_labour_guard import detectors
 from forced_labour_guard.cleaning import clean_record, explain_hiding, hiding_warnings
 from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.denied_entry import DeniedEntryRegister
-from forced_labour_guard.errors import FlgError
+from forced_labour_guard.errors import FlgError, require_record
 from forced_labour_guard.lists.base import Watchlist
 from forced_labour_guard.lists.live import ListLoader, LiveLists, LoadedLists
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
@@ -164,7 +164,9 @@ class Guard:
         """Screen a PO: its supplier graph, its lines' inputs and producers, sectors and denied goods.
 
         ``first_seen`` maps ``Finding.key`` to the day a finding was first seen, for the
-        responsible-exit windows; findings missing from it are first seen today."""
+        responsible-exit windows; findings missing from it are first seen today. Anything but a
+        PurchaseOrder raises ``TypeError``."""
+        po = require_record(po, PurchaseOrder, call="Guard.check_purchase_order")
         key = supplier_key(po.supplier)
 
         def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> Screened:
@@ -172,14 +174,19 @@ class Guard:
             walk = detectors.walk_purchase_order(
                 clean, max_depth=self.policy.max_relationship_depth
             )
+            named = detectors.goods_text_nodes(clean, key)
             found = [
                 *self._graph_findings(walk, key, watchlists),
+                *detectors.detect_watchlist_matches(
+                    named, watchlists, self.policy, key, matcher=detectors.match_goods_text
+                ),
                 *detectors.detect_input_origins(clean, self.locator, key),
-                *detectors.detect_high_risk_sectors(clean, key),
+                *detectors.detect_high_risk_sectors(clean, self.locator, key),
                 *detectors.detect_denied_entry(clean, self.denied_entry, key),
                 *self._b4_findings(po.supplier, today),
             ]
-            return explain_hiding(found, hiding), hiding_warnings(hiding)
+            claims = detectors.goods_claim_warnings(clean, self.locator)
+            return explain_hiding(found, hiding), [*hiding_warnings(hiding), *claims]
 
         return self._decide(
             po.id or f"purchase order for {po.supplier.label}",
@@ -192,7 +199,9 @@ class Guard:
     def screen_supplier(
         self, supplier: Supplier, *, first_seen: Mapping[str, dt.date] | None = None
     ) -> Decision:
-        """Screen a supplier on its own (master-data change, onboarding, periodic re-screening)."""
+        """Screen a supplier on its own (master-data change, onboarding, periodic re-screening).
+        Anything but a Supplier raises ``TypeError``."""
+        supplier = require_record(supplier, Supplier, call="Guard.screen_supplier")
         key = supplier_key(supplier)
 
         def findings(today: dt.date, watchlists: Sequence[Watchlist]) -> Screened:
@@ -213,11 +222,51 @@ class Guard:
         progress: Callable[[int], None] | None = None,
         first_seen: Mapping[str, dt.date] | None = None,
     ) -> Iterator[Decision]:
-        """Screen many suppliers lazily, in order; ``progress`` gets the count done after each."""
+        """Screen many suppliers lazily, in order; ``progress`` gets the count done after each.
+
+        An item that is not a Supplier (a raw dict, None) does not stop the batch: it gets its own
+        fail-closed Decision (SCREENING_UNAVAILABLE, subject ``item N``) naming the problem, so no
+        record of a batch is silently lost and none reads as cleared. A ``suppliers`` that is not
+        iterable at all raises ``TypeError``."""
+        if isinstance(suppliers, Supplier | str | bytes | dict):
+            raise TypeError(
+                "Guard.screen_suppliers expects an iterable of Supplier, got "
+                f"{type(suppliers).__name__}; use screen_supplier for one supplier"
+            )
         for done, supplier in enumerate(suppliers, start=1):
-            yield self.screen_supplier(supplier, first_seen=first_seen)
+            if isinstance(supplier, Supplier):
+                yield self.screen_supplier(supplier, first_seen=first_seen)
+            else:
+                yield self.not_a_supplier(done, supplier)
             if progress is not None:
                 progress(done)
+
+    def not_a_supplier(self, position: int, item: object) -> Decision:
+        """The fail-closed Decision for item ``position`` (from 1) of a batch that is no Supplier."""
+        subject = f"item {position}"
+        why = (
+            f"{subject} of the batch is of type {type(item).__name__}, not a Supplier, so it was not "
+            "screened (validate each payload with Supplier.model_validate)"
+        )
+        finding = _unavailable(subject, why)
+        screened_at = self.clock()
+        today = detectors.today_of(screened_at)
+        lists = self._lists.current(screened_at)
+        verdict = evaluate([finding], self.policy, today=today)
+        return Decision(
+            action=verdict.action,
+            findings=[finding],
+            steps=verdict.steps,
+            reasons=verdict.reasons,
+            screened_at=screened_at,
+            list_versions=lists.versions,
+            warnings=[
+                *self.warnings,
+                *lists.warnings(today=today, max_age_days=self.max_list_age_days),
+            ],
+            subject=subject,
+            policy_version=self.policy.version,
+        )
 
     # ----------------------------------------------------------------------------------------
     # Internals
@@ -228,7 +277,7 @@ class Guard:
     ) -> list[Finding]:
         return [
             *detectors.detect_locations(walk.nodes, self.locator, key),
-            *detectors.detect_evidence(walk.nodes, key),
+            *detectors.detect_evidence(walk.nodes, key, self.locator),
             *detectors.detect_watchlist_matches(walk.nodes, watchlists, self.policy, key),
             *detectors.detect_not_screened(
                 walk.not_screened, self.policy.max_relationship_depth, key

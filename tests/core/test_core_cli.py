@@ -55,7 +55,7 @@ def test_json_output_is_a_decision(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("po_a1_supplier_in_region.json", "block", 1),
         ("po_a1_supplier_in_region.json", "warn", 1),
-        ("po_a4_input_from_region.json", "block", 0),
+        ("po_a4_input_from_region.json", "block", 1),
         ("po_a4_input_from_region.json", "warn", 1),
         ("po_clean.json", "warn", 0),
     ],
