@@ -141,6 +141,16 @@ class ServiceProcess(Client):
             self._log.flush()
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def logged(self, text: str, timeout: float = 10.0) -> bool:
+        """Whether ``text`` reaches the log within ``timeout`` seconds (a line about a request is
+        written just after its answer has gone out)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

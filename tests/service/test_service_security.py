@@ -156,13 +156,13 @@ def test_every_answer_carries_a_request_id_that_is_in_the_log(service: ServicePr
     ):
         request_id = answer.headers["X-Request-ID"]
         assert len(request_id) == 32
-        assert f"request_id={request_id}" in service.log()
+        assert service.logged(f"request_id={request_id}")
 
 
 def test_a_path_cannot_forge_a_log_line(service: ServiceProcess) -> None:
     service.get("/healthz%0A2026-01-01 INFO forged-entry")
+    assert service.logged("/healthz?2026-01-01 INFO forged-entry")
     assert not any(line.startswith("2026-01-01 INFO forged") for line in service.log().splitlines())
-    assert "/healthz?2026-01-01 INFO forged-entry" in service.log()
 
 
 def test_a_callers_plain_request_id_is_kept_and_a_hostile_one_replaced(
