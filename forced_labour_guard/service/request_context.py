@@ -23,7 +23,6 @@ from forced_labour_guard.service.metrics import Metrics
 
 HEADER: Final = "X-Request-ID"
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-_KNOWN_ROUTES: Final = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
 
 log = logging.getLogger(__name__)
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -57,10 +56,12 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def route_label(path: str) -> str:
-    """The path for the latency histogram, with unknown paths folded into one label so that a
+def route_label(scope: Scope) -> str:
+    """The path, for the latency histogram, when a route answered it (no route takes path
+    parameters, so these are as many as the routes); every other path is ``other``, so a
     scanner cannot grow the metrics without bound."""
-    return path if path.startswith(_KNOWN_ROUTES) and len(path) <= 64 else "other"
+    path = scope.get("path")
+    return path if scope.get("route") is not None and isinstance(path, str) else "other"
 
 
 class RequestContextMiddleware:
@@ -99,7 +100,7 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             path = scope.get("path", "")
-            self.metrics.latency.labels(route=route_label(path)).observe(elapsed)
+            self.metrics.latency.labels(route=route_label(scope)).observe(elapsed)
             access_log.info(
                 "%s %s %s %d %.1fms",
                 (scope.get("client") or ("-",))[0],

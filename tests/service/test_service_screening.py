@@ -111,3 +111,11 @@ def test_metrics_count_decisions_by_action_and_findings_by_code(service: Service
     assert (
         'flg_request_duration_seconds_bucket{le="0.02",route="/v1/purchase-orders/check"}' in text
     )
+
+
+def test_paths_no_route_answers_share_one_latency_label(service: ServiceProcess) -> None:
+    service.get("/v1/scanner-probe-4f1c")
+    service.get("/wp-admin/setup.php")
+    text = service.get("/metrics").text
+    assert 'route="other"' in text
+    assert "scanner-probe" not in text and "wp-admin" not in text
