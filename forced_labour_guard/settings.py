@@ -91,6 +91,25 @@ PROMETHEUS_MULTIPROC_DIR = Variable(
     "Set by flg serve with --workers above 1, so /metrics adds up every worker's values "
     "(prometheus_client reads it too).",
 )
+ODOO_URL = Variable(
+    "ODOO_URL",
+    "",
+    "The Odoo server 'flg odoo' talks to, e.g. https://erp.example.com (--url wins).",
+)
+ODOO_DB = Variable("ODOO_DB", "", "The Odoo database 'flg odoo' screens (--db wins).")
+ODOO_API_KEY = Variable(
+    "ODOO_API_KEY",
+    "",
+    "The Odoo API key 'flg odoo' uses; never taken from the command line, never logged.",
+)
+ODOO_LOGIN = Variable(
+    "ODOO_LOGIN", "", "The Odoo user's login, needed only for JSON-RPC (--login wins)."
+)
+ODOO_PROTOCOL = Variable(
+    "ODOO_PROTOCOL",
+    "auto",
+    "json2 (Odoo 19+), jsonrpc (Odoo 16-18) or auto, chosen from /json/version (--protocol wins).",
+)
 
 VARIABLES: tuple[Variable, ...] = (
     STORE,
@@ -103,6 +122,11 @@ VARIABLES: tuple[Variable, ...] = (
     SERVICE_TOKEN_HASHES,
     SERVICE_CONFIG,
     PROMETHEUS_MULTIPROC_DIR,
+    ODOO_URL,
+    ODOO_DB,
+    ODOO_API_KEY,
+    ODOO_LOGIN,
+    ODOO_PROTOCOL,
 )
 
 
