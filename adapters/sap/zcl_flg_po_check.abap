@@ -18,6 +18,8 @@ CLASS zcl_flg_po_check DEFINITION
     "! abap_true: no answer from the service stops the save (E). abap_false: a warning (W) only.
     CONSTANTS gc_fail_closed TYPE abap_bool VALUE abap_true.
     CONSTANTS gc_msgid TYPE symsgid VALUE 'ZFLG'.
+    "! TVARVC parameter holding the service's bearer token (see adapters/sap/README.md).
+    CONSTANTS gc_token_parameter TYPE rvari_vnam VALUE 'ZFLG_SERVICE_TOKEN'.
 
   PRIVATE SECTION.
     TYPES:
@@ -164,6 +166,14 @@ CLASS zcl_flg_po_check IMPLEMENTATION.
     cl_http_utility=>set_request_uri( request = lo_client->request uri = gc_path ).
     lo_client->request->set_header_field( name = 'Content-Type' value = 'application/json' ).
     lo_client->request->set_header_field( name = 'Accept' value = 'application/json' ).
+    SELECT SINGLE low FROM tvarvc
+      WHERE name = @gc_token_parameter AND type = 'P' AND numb = '0000'
+      INTO @DATA(lv_token).
+    IF sy-subrc <> 0 OR lv_token IS INITIAL.
+      ev_failure = |no service token in TVARVC { gc_token_parameter }|.
+      RETURN.
+    ENDIF.
+    lo_client->request->set_header_field( name = 'Authorization' value = |Bearer { lv_token }| ).
     lo_client->request->set_cdata(
       /ui2/cl_json=>serialize( data = is_request pretty_name = /ui2/cl_json=>pretty_mode-low_case ) ).
 
