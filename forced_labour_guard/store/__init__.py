@@ -11,7 +11,7 @@ from pathlib import Path
 from forced_labour_guard.store.base import DecisionRecord, Store, StoreError
 from forced_labour_guard.store.chain import Row, verify_rows
 from forced_labour_guard.store.hashing import canonical_hash, canonical_json
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     AuditEntry,
     ChainBreak,
     Override,

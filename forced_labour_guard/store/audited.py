@@ -37,7 +37,7 @@ from forced_labour_guard.policy import evaluate
 from forced_labour_guard.store.base import Store, StoreError
 from forced_labour_guard.store.hashing import canonical_hash
 from forced_labour_guard.store.overrides import apply_overrides
-from forced_labour_guard.store.records import RecordKind
+from forced_labour_guard.store.audit_model import RecordKind
 
 log = logging.getLogger(__name__)
 

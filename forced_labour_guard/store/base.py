@@ -15,7 +15,7 @@ from typing import NamedTuple, Protocol, Self
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.model import Decision
 from forced_labour_guard.store.chain import Row
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     AuditEntry,
     Override,
     OverrideRequest,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.model import Decision, Finding
 from forced_labour_guard.policy import Policy, evaluate
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     Approval,
     Override,
     OverrideRequest,

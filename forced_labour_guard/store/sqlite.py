@@ -28,7 +28,7 @@ from forced_labour_guard.store.base import DecisionRecord, StoreError
 from forced_labour_guard.store.chain import Row, seal, timestamp, to_entry, verify_rows
 from forced_labour_guard.store.hashing import canonical_json
 from forced_labour_guard.store.overrides import approve, new_override, revoke
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     GENESIS_HASH,
     AuditEntry,
     EntryKind,

@@ -15,7 +15,7 @@ from forced_labour_guard.model import Action, FindingCode
 from forced_labour_guard.policy import Policy
 from forced_labour_guard.store import OverrideRequest, OverrideRules, SqliteStore
 from forced_labour_guard.store.overrides import apply_overrides, approve, new_override, revoke
-from forced_labour_guard.store.records import Override
+from forced_labour_guard.store.audit_model import Override
 
 TODAY = DAY.date()
 POLICY = Policy()
