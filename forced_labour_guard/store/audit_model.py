@@ -18,6 +18,12 @@ EntryKind = Literal["decision", "override", "override_approval", "override_revoc
 RecordKind = Literal["purchase_order", "supplier"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
+def same_person(first: str, second: str) -> bool:
+    """Whether two names given for approvers are one identity: compared after trimming and
+    case-folding, so "Alice" cannot approve " alice"'s override (the four-eyes rule)."""
+    return first.strip().casefold() == second.strip().casefold()
+
+
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first entry: a chain always starts from the same known value."""
 
@@ -160,7 +166,15 @@ class Override(OverrideRequest):
 
     @property
     def second_approvers(self) -> list[str]:
-        return [approval.by for approval in self.approvals if approval.by != self.created_by]
+        """Approvers other than the author, each identity once (see ``same_person``); an approval
+        recorded by the author under another spelling does not count."""
+        found: list[str] = []
+        for approval in self.approvals:
+            if same_person(approval.by, self.created_by):
+                continue
+            if not any(same_person(approval.by, known) for known in found):
+                found.append(approval.by)
+        return found
 
     def status(self, today: dt.date) -> OverrideStatus:
         if self.revocation is not None:
