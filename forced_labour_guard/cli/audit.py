@@ -30,9 +30,9 @@ from forced_labour_guard.store import (
     sqlite_path,
     verify_rows,
 )
+from forced_labour_guard.store.audit_model import Override, OverrideRequest
 from forced_labour_guard.store.audited import AuditedGuard, DecisionCallback
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
-from forced_labour_guard.store.audit_model import Override, OverrideRequest
 
 STORE_ENV = "FLG_STORE"
 

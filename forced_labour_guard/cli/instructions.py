@@ -35,16 +35,17 @@ from forced_labour_guard.cli.audit import STORE_ENV, store_location
 from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign import (
+    SETTING_OPTIONS,
     Campaign,
     SendResult,
     acknowledge,
     review_latest,
     select_recipients,
+    settings_for_run,
 )
 from forced_labour_guard.instructions.campaign_store import CampaignStore, ProofFile
 from forced_labour_guard.instructions.messages import attachments, reference_from_message
 from forced_labour_guard.instructions.model import (
-    CampaignSettings,
     Company,
     Instruction,
     PendingSupplier,
@@ -212,21 +213,28 @@ def _issue(args: argparse.Namespace) -> int:
         only=args.only,
         include_inactive=args.include_inactive,
     )
-    try:
-        settings = CampaignSettings(
-            response_days=args.response_days,
-            reminder_days_before=args.remind_days,
-            language=args.language,
+    given = {
+        name: value
+        for name, value in (
+            ("response_days", args.response_days),
+            ("reminder_days_before", args.remind_days),
+            ("language", args.language),
         )
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise InputError(str(first["msg"]), path=f"--{first['loc'][0]}".replace("_", "-")) from None
+        if value is not None
+    }
     deliverer = _deliverer(args)
     templates = Path(args.templates) if args.templates else None
     path = _store_path(args, required=deliverer is not None)
     if path is None or (deliverer is None and not Path(path).exists()):
         path = ":memory:"  # a dry run creates nothing
     with CampaignStore(path) as store, _connection(deliverer):
+        stored = store.campaign(args.campaign)[1] if args.campaign in store.campaigns() else None
+        try:
+            settings = settings_for_run(stored, given)
+        except ValidationError as error:
+            first = error.errors()[0]
+            option = SETTING_OPTIONS[str(first["loc"][0])]
+            raise InputError(str(first["msg"]), path=option) from None
         campaign = Campaign(
             store,
             args.campaign,
@@ -528,12 +536,22 @@ def register(subparsers: Any) -> None:
     issue.add_argument("--company", required=True, metavar="FILE", help="company.json (sender)")
     issue.add_argument("--campaign", default=DEFAULT_CAMPAIGN, help="campaign name (default B4)")
     issue.add_argument(
-        "--language", default="en", help="letter language when a supplier has none (en, zh)"
+        "--language",
+        help="letter language when a supplier has none (en, zh); default en for a new campaign, "
+        "else the campaign's own",
     )
     issue.add_argument("--templates", metavar="DIR", help="the company's own template folder")
-    issue.add_argument("--response-days", type=int, default=30, metavar="DAYS")
     issue.add_argument(
-        "--remind-days", type=_days, default=(7, 1), metavar="7,1", help="reminder schedule"
+        "--response-days",
+        type=int,
+        metavar="DAYS",
+        help="days to the deadline; default 30 for a new campaign, else the campaign's own",
+    )
+    issue.add_argument(
+        "--remind-days",
+        type=_days,
+        metavar="7,1",
+        help="reminder schedule; default 7,1 for a new campaign, else the campaign's own",
     )
     issue.add_argument(
         "--only", action="append", default=[], metavar="ID", help="only this supplier (repeat)"

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forced_labour_guard.store.base import DecisionRecord, Store, StoreError
-from forced_labour_guard.store.chain import Row, verify_rows
-from forced_labour_guard.store.hashing import canonical_hash, canonical_json
 from forced_labour_guard.store.audit_model import (
     AuditEntry,
     ChainBreak,
@@ -19,6 +16,9 @@ from forced_labour_guard.store.audit_model import (
     OverrideRules,
     VerifyReport,
 )
+from forced_labour_guard.store.base import DecisionRecord, Store, StoreError
+from forced_labour_guard.store.chain import Row, verify_rows
+from forced_labour_guard.store.hashing import canonical_hash, canonical_json
 from forced_labour_guard.store.sqlite import SqliteStore
 
 __all__ = [

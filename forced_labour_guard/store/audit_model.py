@@ -18,6 +18,7 @@ EntryKind = Literal["decision", "override", "override_approval", "override_revoc
 RecordKind = Literal["purchase_order", "supplier"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
+
 def same_person(first: str, second: str) -> bool:
     """Whether two names given for approvers are one identity: compared after trimming and
     case-folding, so "Alice" cannot approve " alice"'s override (the four-eyes rule)."""

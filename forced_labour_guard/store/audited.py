@@ -34,10 +34,10 @@ from forced_labour_guard.detectors import today_of
 from forced_labour_guard.guard import Guard, supplier_key
 from forced_labour_guard.model import Decision, Finding, FindingCode, PurchaseOrder, Supplier
 from forced_labour_guard.policy import evaluate
+from forced_labour_guard.store.audit_model import RecordKind
 from forced_labour_guard.store.base import Store, StoreError
 from forced_labour_guard.store.hashing import canonical_hash
 from forced_labour_guard.store.overrides import apply_overrides
-from forced_labour_guard.store.audit_model import RecordKind
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from typing import NamedTuple, Protocol, Self
 
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.model import Decision
-from forced_labour_guard.store.chain import Row
 from forced_labour_guard.store.audit_model import (
     AuditEntry,
     Override,
@@ -22,6 +21,7 @@ from forced_labour_guard.store.audit_model import (
     RecordKind,
     VerifyReport,
 )
+from forced_labour_guard.store.chain import Row
 
 
 class StoreError(FlgError):

@@ -24,10 +24,6 @@ from typing import Any, Literal
 
 from forced_labour_guard.model import Decision, finding_key
 from forced_labour_guard.store import migrations
-from forced_labour_guard.store.base import DecisionRecord, StoreError
-from forced_labour_guard.store.chain import Row, seal, timestamp, to_entry, verify_rows
-from forced_labour_guard.store.hashing import canonical_json
-from forced_labour_guard.store.overrides import approve, new_override, revoke
 from forced_labour_guard.store.audit_model import (
     GENESIS_HASH,
     AuditEntry,
@@ -38,6 +34,10 @@ from forced_labour_guard.store.audit_model import (
     RecordKind,
     VerifyReport,
 )
+from forced_labour_guard.store.base import DecisionRecord, StoreError
+from forced_labour_guard.store.chain import Row, seal, timestamp, to_entry, verify_rows
+from forced_labour_guard.store.hashing import canonical_json
+from forced_labour_guard.store.overrides import approve, new_override, revoke
 
 Synchronous = Literal["NORMAL", "FULL"]
 _MAX_PROBLEMS = 20
