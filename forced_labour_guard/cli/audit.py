@@ -27,7 +27,6 @@ from forced_labour_guard.store import (
     Store,
     VerifyReport,
     open_store,
-    sqlite_path,
     verify_rows,
 )
 from forced_labour_guard.store.audit_model import Override, OverrideRequest
@@ -72,10 +71,7 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
     location = store_location(args)
     if location is None:
         raise UsageError(f"no audit store given: pass --store PATH or set {STORE_ENV}")
-    path = sqlite_path(location)
-    if not create and not Path(path).exists():
-        raise UsageError(f"{path}: no audit store there (check the path, or ${STORE_ENV})")
-    return open_store(path)
+    return open_store(location, create=create)
 
 
 # ------------------------------------------------------------------------ registration

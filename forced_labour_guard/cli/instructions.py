@@ -61,7 +61,7 @@ from forced_labour_guard.instructions.smtp import (
     SmtpSettings,
 )
 from forced_labour_guard.instructions.text import clean_inline
-from forced_labour_guard.store import sqlite_path
+from forced_labour_guard.store import open_database, parse_location
 
 PASSWORD_ENV = "FLG_SMTP_PASSWORD"
 DEFAULT_CAMPAIGN = "B4"
@@ -100,16 +100,19 @@ def _store_path(args: argparse.Namespace, *, required: bool = True) -> str | Non
         if required:
             raise UsageError(f"no store given: pass --store PATH or set {STORE_ENV}")
         return None
-    return sqlite_path(location)
+    return location
 
 
 def _open_store(args: argparse.Namespace) -> CampaignStore:
     """An existing store: a typo in the path must not report an empty campaign."""
-    path = _store_path(args)
-    assert path is not None
-    if not Path(path).exists():
-        raise UsageError(f"{path}: no store there (check the path, or ${STORE_ENV})")
-    return CampaignStore(path)
+    location = _store_path(args)
+    assert location is not None
+    return CampaignStore(open_database(location, create=False))
+
+
+def _missing_file(location: str) -> bool:
+    parsed = parse_location(location)
+    return parsed.dialect == "sqlite" and not Path(parsed.target).exists()
 
 
 def _load_company(path: str) -> Company:
@@ -225,7 +228,7 @@ def _issue(args: argparse.Namespace) -> int:
     deliverer = _deliverer(args)
     templates = Path(args.templates) if args.templates else None
     path = _store_path(args, required=deliverer is not None)
-    if path is None or (deliverer is None and not Path(path).exists()):
+    if path is None or (deliverer is None and _missing_file(path)):
         path = ":memory:"  # a dry run creates nothing
     with CampaignStore(path) as store, _connection(deliverer):
         stored = store.campaign(args.campaign)[1] if args.campaign in store.campaigns() else None

@@ -14,7 +14,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from forced_labour_guard.model import Action, Decision, Finding, FindingCode, OverrideRef
 
-EntryKind = Literal["decision", "override", "override_approval", "override_revocation"]
+EntryKind = Literal[
+    "decision",
+    "override",
+    "override_approval",
+    "override_revocation",
+    # B5 evidence from the campaign tables (see ``store.evidence``)
+    "campaign_settings",
+    "instruction_issued",
+    "instruction_sent",
+    "reminder_sent",
+    "instruction_overdue",
+    "acknowledgement",
+    "acknowledgement_review",
+]
 RecordKind = Literal["purchase_order", "supplier"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 

@@ -259,8 +259,8 @@ def test_status_without_a_store_is_a_usage_error(
     assert "pass --store PATH or set FLG_STORE" in capsys.readouterr().err
     assert main(["instructions", "status", "--store", str(tmp_path / "none.sqlite")]) == 2
     assert "no store there" in capsys.readouterr().err
-    assert main(["instructions", "status", "--store", "postgresql://db/flg"]) == 2
-    assert "postgresql:// stores are not supported" in capsys.readouterr().err
+    assert main(["instructions", "status", "--store", "mysql://db/flg"]) == 2
+    assert "mysql:// is not a store" in capsys.readouterr().err
 
 
 def test_store_comes_from_the_environment(
