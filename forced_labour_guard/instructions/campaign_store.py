@@ -46,6 +46,7 @@ from forced_labour_guard.store.audit_model import EntryKind
 from forced_labour_guard.store.database import Database, Location
 from forced_labour_guard.store.evidence import (
     acknowledgement_state,
+    as_bytes,
     campaign_state,
     instruction_state,
     record_evidence,
@@ -383,7 +384,7 @@ class CampaignStore:
         ).fetchone()
         if row is None:
             raise InputError(f"no proof document with SHA-256 {sha256}", source=self.path)
-        return bytes(row[0])
+        return as_bytes(row[0])
 
     def _acknowledgement(self, ack_id: int) -> Acknowledgement:
         found = self.db.fetch_dicts(

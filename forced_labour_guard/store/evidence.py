@@ -197,13 +197,18 @@ def _document_problems(db: Database) -> list[str]:
     """Proof documents whose bytes no longer hash to the SHA-256 they are filed (and chained) under."""
     problems = []
     for row in db.fetch_dicts("SELECT sha256, size, content FROM campaign_documents"):
-        content = bytes(row["content"])
+        content = as_bytes(row["content"])
         if hashlib.sha256(content).hexdigest() != row["sha256"] or len(content) != row["size"]:
             problems.append(
                 f"proof document {row['sha256']} no longer matches its SHA-256: its content was "
                 "replaced outside the store"
             )
     return problems
+
+
+def as_bytes(value: Any) -> bytes:
+    """A document's content as bytes (SQLite hands back text if someone stored text in it)."""
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
 
 
 # ------------------------------------------------------------------------ upgrading old stores
