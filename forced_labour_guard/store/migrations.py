@@ -315,7 +315,11 @@ def migrate(db: Database, *, at: dt.datetime, target: int = LATEST) -> int:
     """Bring the schema up to ``target`` in one write transaction; returns the old version.
 
     Raises StoreError for a database newer than this code knows, or when a step fails (nothing of
-    it is kept)."""
+    it is kept). A store already at ``target`` is left alone without taking the write lock, so
+    opening one never waits for a busy writer."""
+    current = version(db)
+    if current == target:
+        return current
     with db.transaction():
         current = version(db)
         if current > LATEST:
