@@ -48,8 +48,9 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def cluster(programs: Path) -> Iterator[str]:
-    """Start a cluster, yield the URL of its ``postgres`` database, stop and remove it at the end."""
+def cluster(programs: Path, *, durable: bool = False) -> Iterator[str]:
+    """Start a cluster, yield the URL of its ``postgres`` database, stop and remove it at the end.
+    ``durable`` keeps fsync on (benchmarks); tests run without it."""
     folder = Path(tempfile.mkdtemp(prefix="flg-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -76,7 +77,9 @@ def cluster(programs: Path) -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        settings = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        settings = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+        if not durable:
+            settings += " -c fsync=off"
         subprocess.run(
             _as_server_user(
                 [
