@@ -239,7 +239,11 @@ class Database:
             return conn
         if self._closed:
             raise StoreError(f"{self.display}: the store was closed")
-        conn = self._connect_sqlite(first) if self.dialect == "sqlite" else self._connect_postgres()
+        conn = (
+            self._connect_sqlite(first)
+            if self.dialect == "sqlite"
+            else self._connect_postgres(first)
+        )
         self._local.conn = conn
         self._local.depth = 0
         with self._all_lock:
@@ -286,10 +290,10 @@ class Database:
         if str(mode).lower() != "wal":
             raise StoreError(f"{self.display}: the file system does not support SQLite WAL mode")
 
-    def _connect_postgres(self) -> Any:
+    def _connect_postgres(self, first: bool) -> Any:
         from forced_labour_guard.store.postgres import connect
 
-        return connect(self)
+        return connect(self, retry=first)
 
     def close(self) -> None:
         """Close every thread's connection; the store cannot be used afterwards."""

@@ -3,9 +3,10 @@
 Only the connection is PostgreSQL-specific here; the SQL is shared with SQLite (see ``database``)
 and the schema comes from the one migration list (``migrations``). Each connection:
 
-* is retried with back-off by tenacity while the server is starting or briefly unreachable, for
-  ``connect_retry`` seconds in all, then fails with a StoreError naming the host (never the
-  password), which a screening turns into SCREENING_UNAVAILABLE (fail closed);
+* is retried on start-up with back-off by tenacity while the server is starting or briefly
+  unreachable, for ``connect_retry`` seconds in all, then fails with a StoreError naming the host
+  (never the password), which a screening turns into SCREENING_UNAVAILABLE (fail closed); later
+  connections are tried once;
 * waits at most ``connect_timeout`` seconds for one attempt;
 * runs every statement under ``statement_timeout`` (lock waits included), so a stuck server or a
   writer that never commits blocks a screening for a bounded time, then fails closed;
@@ -26,8 +27,11 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'forced_labour_guard[postgres]'"
 
 
-def connect(db: Database) -> Any:
-    """A new autocommit connection for ``db``, retried while the server cannot be reached."""
+def connect(db: Database, *, retry: bool) -> Any:
+    """A new autocommit connection for ``db``. ``retry`` (the store's first connection, at
+    start-up) keeps trying with back-off for ``db.connect_retry`` seconds while the server cannot
+    be reached; later connections (a new thread, a reconnect after the server went away) try once,
+    so a decision during an outage fails closed at once instead of waiting."""
     try:
         import psycopg
     except ImportError:
@@ -50,7 +54,7 @@ def connect(db: Database) -> Any:
 
     retrying = Retrying(
         retry=retry_if_exception_type(psycopg.OperationalError),
-        stop=stop_after_delay(db.connect_retry),
+        stop=stop_after_delay(db.connect_retry if retry else 0),
         wait=wait_exponential(multiplier=0.2, max=2.0),
         reraise=True,
     )

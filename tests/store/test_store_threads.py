@@ -20,9 +20,9 @@ PER_THREAD = 12
 
 
 def test_one_audited_guard_screens_from_many_threads_without_failing_closed(
-    tmp_path: Path,
+    store_url: str,
 ) -> None:
-    location = str(tmp_path / "flg.sqlite")
+    location = store_url
     provider = provider_for_store(location)
     assert provider is not None
     store = open_store(location)
