@@ -1,6 +1,6 @@
 """What the store keeps: audit entries, overrides and the verdict of a chain check.
 
-These are plain, frozen records shared by every store backend (SQLite today, PostgreSQL later), so the
+These are plain, frozen records shared by every store backend (SQLite and PostgreSQL), so the
 code that hashes, verifies, exports and applies them never needs to know where they were kept.
 """
 

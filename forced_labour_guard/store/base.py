@@ -1,4 +1,4 @@
-"""The Store contract every backend implements (SQLite now; PostgreSQL can follow behind an extra).
+"""The Store contract every backend implements (one SQL store on SQLite or PostgreSQL).
 
 Callers (the audited Guard, the CLI) depend only on this Protocol. Everything that decides what an
 entry *means* (hashing, verification, override rules, export formats) is backend-free and lives in
