@@ -4,6 +4,8 @@ It runs the detectors over a record, hands the findings to the policy, and retur
 reasons, steps and the list versions used. It fails closed: if anything goes wrong while screening,
 the Decision carries a SCREENING_UNAVAILABLE finding (block by default) instead of an "allow".
 The Guard does no I/O of its own; watchlists, registers and the policy are loaded before it is built.
+Every record is cleaned once at this edge (``forced_labour_guard.cleaning``) before any detector reads
+it, so an invisible character or a look-alike letter cannot hide a place or a name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from forced_labour_guard import detectors
+from forced_labour_guard.cleaning import clean_record, explain_hiding, hiding_warnings
 from forced_labour_guard.denied_entry import DeniedEntryRegister
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.lists.base import Watchlist
@@ -34,6 +37,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 B4StatusProvider = Callable[[Supplier, dt.date], list[Finding]]
+Screened = tuple[list[Finding], list[str]]
+"""What screening a record yields before the policy: its findings, and warnings about the record."""
 """Returns NO_B4_ACK findings for a supplier that has not acknowledged its B4 instruction in time."""
 
 
@@ -124,15 +129,19 @@ class Guard:
         responsible-exit windows; findings missing from it are first seen today."""
         key = supplier_key(po.supplier)
 
-        def findings(today: dt.date) -> list[Finding]:
-            walk = detectors.walk_purchase_order(po, max_depth=self.policy.max_relationship_depth)
-            return [
+        def findings(today: dt.date) -> Screened:
+            clean, hiding = clean_record(po, root="")
+            walk = detectors.walk_purchase_order(
+                clean, max_depth=self.policy.max_relationship_depth
+            )
+            found = [
                 *self._graph_findings(walk, key),
-                *detectors.detect_input_origins(po, self.locator, key),
-                *detectors.detect_high_risk_sectors(po, key),
-                *detectors.detect_denied_entry(po, self.denied_entry, key),
+                *detectors.detect_input_origins(clean, self.locator, key),
+                *detectors.detect_high_risk_sectors(clean, key),
+                *detectors.detect_denied_entry(clean, self.denied_entry, key),
                 *self._b4_findings(po.supplier, today),
             ]
+            return explain_hiding(found, hiding), hiding_warnings(hiding)
 
         return self._decide(
             po.id or f"purchase order for {po.supplier.label}",
@@ -148,9 +157,11 @@ class Guard:
         """Screen a supplier on its own (master-data change, onboarding, periodic re-screening)."""
         key = supplier_key(supplier)
 
-        def findings(today: dt.date) -> list[Finding]:
-            walk = detectors.walk_supplier(supplier, max_depth=self.policy.max_relationship_depth)
-            return [*self._graph_findings(walk, key), *self._b4_findings(supplier, today)]
+        def findings(today: dt.date) -> Screened:
+            clean, hiding = clean_record(supplier, root="supplier")
+            walk = detectors.walk_supplier(clean, max_depth=self.policy.max_relationship_depth)
+            found = [*self._graph_findings(walk, key), *self._b4_findings(supplier, today)]
+            return explain_hiding(found, hiding), hiding_warnings(hiding)
 
         return self._decide(supplier.label, key, findings, first_seen, supplier=supplier)
 
@@ -202,15 +213,16 @@ class Guard:
         self,
         subject: str,
         key: str,
-        compute: Callable[[dt.date], list[Finding]],
+        compute: Callable[[dt.date], Screened],
         first_seen: Mapping[str, dt.date] | None,
         *,
         supplier: Supplier,
     ) -> Decision:
         screened_at = self.clock()
         today = detectors.today_of(screened_at)
+        record_warnings: list[str] = []
         try:
-            findings = compute(today)
+            findings, record_warnings = compute(today)
             first_seen = self.first_seen_dates(supplier, today, first_seen)
         except Exception as error:  # fail closed: an internal error must never read as "allow"
             log.exception("screening %s failed", subject)
@@ -231,7 +243,7 @@ class Guard:
             reasons=reasons,
             screened_at=screened_at,
             list_versions=self.list_versions,
-            warnings=self.warnings,
+            warnings=[*self.warnings, *record_warnings],
             subject=subject,
             policy_version=self.policy.version,
         )

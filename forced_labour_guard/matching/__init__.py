@@ -11,9 +11,9 @@ from forced_labour_guard.matching.normalize import (
     Token,
     normalize_cached,
     normalize_name,
-    to_simplified,
 )
 from forced_labour_guard.matching.score import Comparison, compare
+from forced_labour_guard.text import to_simplified
 
 __all__ = [
     "Comparison",

@@ -27,12 +27,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from opencc_purepy import OpenCC
 from pypinyin import lazy_pinyin
 
 from forced_labour_guard.matching.terms import Terms, default_terms
+from forced_labour_guard.text import to_simplified
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_CJK = re.compile(f"[{_CJK}]")
@@ -109,19 +109,6 @@ class _Word:
     place: str | None = None
     group: int = 0
     """Which bracket group the word is in (0: outside brackets)."""
-
-
-@cache
-def _t2s() -> OpenCC:
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional to Simplified Chinese; text without Chinese characters comes back unchanged."""
-    if not _HAS_CJK.search(text):
-        return text
-    converted: str = _t2s().convert(text)
-    return converted
 
 
 def _pinyin(fragment: str) -> list[str]:
