@@ -1,5 +1,5 @@
-"""What only a server store can get wrong: unreachable servers, start-up retries, statement timeouts,
-and passwords kept out of every message."""
+"""What a server store can get wrong: unreachable servers, start-up retries, statement timeouts,
+passwords kept out of every message, and connections left open by the commands."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import Action, FindingCode, Supplier
 from forced_labour_guard.recording import recording_guard
 from forced_labour_guard.store import StoreError, open_store, parse_location
-from forced_labour_guard.store.database import CHAIN_LOCK_KEY
+from forced_labour_guard.store.database import CHAIN_LOCK_KEY, Database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PASSWORD = "s3cret-Pa55"
@@ -125,3 +125,35 @@ def test_every_statement_has_a_timeout(postgres_url: str) -> None:
 def test_an_unknown_store_option_in_the_url_is_refused() -> None:
     with pytest.raises(StoreError, match="flg_retries=3 is not a store option"):
         parse_location("postgresql://flg@db/flg?flg_retries=3")
+
+
+@pytest.mark.parametrize("command", ["check-po", "screen-supplier", "screen-suppliers"])
+def test_screening_commands_close_the_store_they_open(
+    store_url: str,
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    opened: list[Database] = []
+    closed: list[Database] = []
+    real_init, real_close = Database.__init__, Database.close
+
+    def spy_init(self: Database, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        opened.append(self)
+
+    def spy_close(self: Database) -> None:
+        closed.append(self)
+        real_close(self)
+
+    monkeypatch.setattr(Database, "__init__", spy_init)
+    monkeypatch.setattr(Database, "close", spy_close)
+    record = {
+        "check-po": "po_clean.json",
+        "screen-supplier": "supplier_clean.json",
+        "screen-suppliers": "suppliers.jsonl",
+    }[command]
+    quiet = ["--quiet"] if command == "screen-suppliers" else []
+    main([command, str(EXAMPLES / record), "--store", store_url, *quiet])
+    capsys.readouterr()
+    assert opened and all(db in closed for db in opened)
