@@ -351,7 +351,7 @@ def _first_seen_problems(db: Database) -> list[str]:
     """First-seen dates that the recorded decisions do not support (a moved date shifts an exit window)."""
     expected: dict[str, str] = {}
     decisions = db.execute("SELECT content FROM audit_entries WHERE kind = 'decision'")
-    for (content,) in decisions.fetchall():
+    for (content,) in decisions:
         decision = json.loads(content)["decision"]
         findings = decision.get("findings") or []
         if not findings:
