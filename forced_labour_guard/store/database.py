@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
@@ -363,11 +363,28 @@ class Database:
 
     # ------------------------------------------------------------------ transactions
 
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> AbstractContextManager[Database]:
         """One atomic write, holding the store's single write lock: all of it commits, or none.
 
         Nested calls on one thread join the outermost transaction."""
+        begin = (
+            ["BEGIN IMMEDIATE"]
+            if self.dialect == "sqlite"
+            else ["BEGIN", f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})"]
+        )
+        return self._transaction(begin, "cannot write the store")
+
+    def snapshot(self) -> AbstractContextManager[Database]:
+        """A consistent read-only view for a long read (verify, export) that never blocks writers."""
+        begin = (
+            ["BEGIN"]
+            if self.dialect == "sqlite"
+            else ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"]
+        )
+        return self._transaction(begin, "cannot read the store")
+
+    @contextmanager
+    def _transaction(self, begin: list[str], doing: str) -> Iterator[Database]:
         conn = self._connection()
         if self._local.depth:
             self._local.depth += 1
@@ -376,37 +393,8 @@ class Database:
             finally:
                 self._local.depth -= 1
             return
-        self._check_same_file("cannot write the store")
-        begin = (
-            ["BEGIN IMMEDIATE"]
-            if self.dialect == "sqlite"
-            else ["BEGIN", f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})"]
-        )
+        self._check_same_file(doing)
         self._run_transaction_body(conn, begin)
-        try:
-            self._local.depth = 1
-            yield self
-            self._finish(conn, "COMMIT")
-        except BaseException:
-            self._rollback(conn)
-            raise
-        finally:
-            self._local.depth = 0
-
-    @contextmanager
-    def snapshot(self) -> Iterator[Database]:
-        """A consistent read-only view for a long read (verify, export) that never blocks writers."""
-        conn = self._connection()
-        if self._local.depth:
-            yield self
-            return
-        self._check_same_file("cannot read the store")
-        begin = (
-            "BEGIN"
-            if self.dialect == "sqlite"
-            else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        )
-        self._run_transaction_body(conn, [begin])
         try:
             self._local.depth = 1
             yield self
