@@ -14,12 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from forced_labour_guard.model import Action, Decision, Finding, FindingCode, OverrideRef
 
-EntryKind = Literal[
-    "decision",
-    "override",
-    "override_approval",
-    "override_revocation",
-    # B5 evidence from the campaign tables (see ``store.evidence``)
+EvidenceKind = Literal[
     "campaign_settings",
     "instruction_issued",
     "instruction_sent",
@@ -27,6 +22,10 @@ EntryKind = Literal[
     "instruction_overdue",
     "acknowledgement",
     "acknowledgement_review",
+]
+"""B5 evidence from the campaign tables, each entry holding the changed rows (``store.evidence``)."""
+EntryKind = Literal[
+    "decision", "override", "override_approval", "override_revocation", EvidenceKind
 ]
 RecordKind = Literal["purchase_order", "supplier"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]

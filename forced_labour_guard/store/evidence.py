@@ -31,23 +31,15 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, get_args
 
-from forced_labour_guard.store.audit_model import EntryKind
+from forced_labour_guard.store.audit_model import EntryKind, EvidenceKind
 from forced_labour_guard.store.chain import Row
 from forced_labour_guard.store.database import Database
 from forced_labour_guard.store.hashing import canonical_json
 from forced_labour_guard.store.ledger import append_entry
 
-EVIDENCE_KINDS: Final[tuple[EntryKind, ...]] = (
-    "campaign_settings",
-    "instruction_issued",
-    "instruction_sent",
-    "reminder_sent",
-    "instruction_overdue",
-    "acknowledgement",
-    "acknowledgement_review",
-)
+EVIDENCE_KINDS: Final[tuple[EvidenceKind, ...]] = get_args(EvidenceKind)
 
 _MAX_DIFFERENCES: Final = 3
 
