@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -67,11 +67,11 @@ class Location:
     """Where a store lives: a SQLite file or a PostgreSQL URL, and how to name it in messages."""
 
     dialect: Dialect
-    target: str
+    target: str = field(repr=False)
     """The file path (SQLite) or the connection URL with its password (PostgreSQL)."""
     display: str
     """The path, or the URL without its password: what error messages and logs may show."""
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     settings: tuple[tuple[str, float], ...] = ()
     """``flg_*`` options taken from a PostgreSQL URL's query (see ``URL_SETTINGS``)."""
 
