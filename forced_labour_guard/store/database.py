@@ -28,6 +28,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -165,7 +166,7 @@ class Database:
         self.connect_timeout = given.get("connect_timeout", connect_timeout)
         self.connect_retry = given.get("connect_retry", connect_retry)
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: weakref.WeakSet[_ThreadConnection] = weakref.WeakSet()
         self._all_lock = threading.Lock()
         self._closed = False
         self._memory_anchor: sqlite3.Connection | None = None
@@ -234,9 +235,9 @@ class Database:
             )
 
     def _connection(self, *, first: bool = False) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is not None:
+            return held.conn
         if self._closed:
             raise StoreError(f"{self.display}: the store was closed")
         conn = (
@@ -244,10 +245,11 @@ class Database:
             if self.dialect == "sqlite"
             else self._connect_postgres(first)
         )
-        self._local.conn = conn
+        held = _ThreadConnection(conn)
+        self._local.held = held
         self._local.depth = 0
         with self._all_lock:
-            self._all.append(conn)
+            self._all.add(held)
         return conn
 
     def _connect_sqlite(self, first: bool) -> sqlite3.Connection:
@@ -295,14 +297,20 @@ class Database:
 
         return connect(self, retry=first)
 
+    @property
+    def open_connections(self) -> int:
+        """How many threads hold a connection now (those of finished threads are closed)."""
+        with self._all_lock:
+            return len(self._all)
+
     def close(self) -> None:
         """Close every thread's connection; the store cannot be used afterwards."""
         self._closed = True
         with self._all_lock:
-            connections, self._all = self._all, []
-        for conn in connections:
-            with suppress(Exception):  # best effort: a dead server connection is gone anyway
-                conn.close()
+            connections = list(self._all)
+            self._all = weakref.WeakSet()
+        for held in connections:
+            held.close()
         if self._memory_anchor is not None:
             self._memory_anchor.close()
         self._local = threading.local()
@@ -431,9 +439,30 @@ class Database:
             self._forget(conn)
 
     def _forget(self, conn: Any) -> None:
-        with self._all_lock:
-            if conn in self._all:
-                self._all.remove(conn)
-        with suppress(Exception):
-            conn.close()
-        self._local.conn = None
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is not None and held.conn is conn:
+            with self._all_lock:
+                self._all.discard(held)
+            held.close()
+            self._local.held = None
+        else:
+            with suppress(Exception):
+                conn.close()
+
+
+class _ThreadConnection:
+    """One thread's connection. When the thread ends, its thread-local copy of this goes away and
+    the connection is closed with it, so a server whose worker threads come and go does not
+    collect open connections; ``Database.close`` closes those of live threads."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def close(self) -> None:
+        with suppress(Exception):  # best effort: a dead server connection is gone anyway
+            self.conn.close()
+
+    def __del__(self) -> None:
+        self.close()

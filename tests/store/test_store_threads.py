@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,3 +62,15 @@ def test_one_audited_guard_screens_from_many_threads_without_failing_closed(
     assert [p.supplier_key for p in provider.store.pending()] == [a4_order.supplier.id]
     store.close()
     provider.store.close()
+
+
+def test_connections_of_finished_threads_are_closed(store_url: str) -> None:
+    """A server whose worker threads come and go must not pile up open connections."""
+    with open_store(store_url) as store:
+        store.first_seen(["S-1"])  # this thread's connection
+        for _ in range(20):
+            worker = threading.Thread(target=store.first_seen, args=(["S-1"],))
+            worker.start()
+            worker.join()
+        gc.collect()
+        assert store.db.open_connections == 1
