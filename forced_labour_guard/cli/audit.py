@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from forced_labour_guard import settings
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.model import FindingCode
 from forced_labour_guard.store import (
@@ -30,7 +31,7 @@ from forced_labour_guard.store import (
 from forced_labour_guard.store.audit_model import Override, OverrideRequest
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
 
-STORE_ENV = "FLG_STORE"
+STORE_ENV = settings.STORE.name
 
 
 # ------------------------------------------------------------------------ shared --store option
@@ -47,7 +48,7 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 
 def store_location(args: argparse.Namespace) -> str | None:
-    location = getattr(args, "store", None) or os.environ.get(STORE_ENV) or None
+    location = getattr(args, "store", None) or settings.store_location()
     return str(location) if location else None
 
 
@@ -280,7 +281,7 @@ def _override_list(args: argparse.Namespace) -> int:
         overrides = store.overrides(
             po_id=args.po, supplier_ids=[args.supplier] if args.supplier else []
         )
-    today = dt.datetime.now(dt.UTC).date()
+    today = utc_now().date()
     for override in overrides:
         if args.all or override.status(today) in ("active", "pending_approval"):
             _print_override(override, args, today=today)
@@ -290,7 +291,7 @@ def _override_list(args: argparse.Namespace) -> int:
 def _print_override(
     override: Override, args: argparse.Namespace, *, today: dt.date | None = None
 ) -> None:
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or utc_now().date()
     if args.json:
         data = override.model_dump(mode="json")
         data["status"] = override.status(today)

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.instructions.model import (
     Acknowledgement,
@@ -38,9 +39,8 @@ from forced_labour_guard.instructions.model import (
     ProofDocument,
     ProofKind,
     Review,
-    supplier_key,
 )
-from forced_labour_guard.model import Finding, Supplier
+from forced_labour_guard.model import Finding, Supplier, supplier_key
 from forced_labour_guard.store import migrations
 from forced_labour_guard.store.audit_model import EntryKind
 from forced_labour_guard.store.database import Database, Location
@@ -53,10 +53,6 @@ from forced_labour_guard.store.evidence import (
 )
 
 MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,7 @@ class CampaignStore:
         self,
         location: str | Path | Location | Database,
         *,
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Clock = utc_now,
         connect_retry: float = 20.0,
     ) -> None:
         self._clock = clock

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.model import Decision, finding_key
 from forced_labour_guard.store import migrations
 from forced_labour_guard.store.audit_model import (
@@ -44,10 +45,6 @@ _MAX_PROBLEMS = 20
 _PAGE = 2000
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class SqlStore:
     """The Store protocol on SQLite or PostgreSQL (schema created and migrated forward on open)."""
 
@@ -56,7 +53,7 @@ class SqlStore:
         location: str | Path | Location | Database,
         *,
         rules: OverrideRules | None = None,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Clock = utc_now,
         busy_timeout: float = 60.0,
         synchronous: Synchronous = "NORMAL",
         statement_timeout: float = 30.0,
@@ -380,7 +377,7 @@ class SqliteStore(SqlStore):
         path: str | Path,
         *,
         rules: OverrideRules | None = None,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Clock = utc_now,
         busy_timeout: float = 60.0,
         synchronous: Synchronous = "NORMAL",
     ) -> None:
