@@ -20,7 +20,7 @@ from forced_labour_guard.errors import FlgError
 
 # Modules under forced_labour_guard.cli; each exposes register(subparsers) -> None and gives every
 # subcommand a handler via set_defaults(func=handler), handler(args) -> int.
-COMMAND_MODULES: tuple[str, ...] = ("screening", "audit", "instructions", "lists", "store")
+COMMAND_MODULES: tuple[str, ...] = ("screening", "audit", "instructions", "lists", "store", "spark")
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from forced_labour_guard.cli.audit import add_store_option, store_location
 from forced_labour_guard.denied_entry import load_denied_entry
-from forced_labour_guard.guard import Guard
-from forced_labour_guard.instructions.provider import B4StatusProvider
+from forced_labour_guard.guard import B4StatusProvider, Guard
 from forced_labour_guard.lists.setup import LISTS_ENV, StoredLists
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 from forced_labour_guard.model import Action
@@ -82,21 +81,28 @@ def guard_from_args(args: argparse.Namespace) -> Iterator[Guard | AuditedGuard]:
     kept in the same store get NO_B4_ACK (B5), and suppliers a recorded decision asks a B4
     instruction for are queued (``flg instructions pending``). A store that cannot be opened
     makes every decision fail closed (``recording.recording_guard``)."""
-    policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
-    denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
-    lists = stored_lists_from_args(args)
 
     def make_guard(b4_status: B4StatusProvider | None) -> Guard:
-        return Guard.default(
-            policy=policy,
-            denied_entry=denied,
-            b4_status=b4_status,
-            list_loader=lists,
-            max_list_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
-        )
+        return build_plain_guard(args, b4_status=b4_status)
 
     with recording_guard(store_location(args), make_guard) as guard:
         yield guard
+
+
+def build_plain_guard(
+    args: argparse.Namespace, *, b4_status: B4StatusProvider | None = None
+) -> Guard:
+    """The Guard of the policy, denied-entry and list options alone, with no store (what Spark
+    executors run, and what :func:`guard_from_args` wraps)."""
+    policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
+    denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
+    return Guard.default(
+        policy=policy,
+        denied_entry=denied,
+        b4_status=b4_status,
+        list_loader=stored_lists_from_args(args),
+        max_list_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
+    )
 
 
 def fails(action: Action, fail_on: str | None) -> bool:
