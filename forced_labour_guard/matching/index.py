@@ -1,10 +1,20 @@
 """An inverted index over listed names, so that screening scores a few candidates, not every entry.
 
 Candidate generation uses keys built from each name's telling words (its own name words, its sector
-words, digits), each word's first and last four letters (so a spelling slip in the middle of a word
-still finds it), and adjacent words joined ("Zhong Tai" -> "zhongtai"). A query gathers the entries
-that share its keys, ranks them by how rare the shared keys are, and scores only the best
-``max_candidates`` with :func:`forced_labour_guard.matching.score.compare`.
+words, digits), adjacent words joined ("Zhong Tai" -> "zhongtai", "Tian Hong Ji" -> "tianhongji"),
+and for each of the company's own words its deletion neighbourhood: the word with any one letter
+left out ("zhongtai" -> "hongtai", "zongtai", ... "zhongta"). Two words one slip apart (a wrong,
+missing, doubled or swapped letter) always share one of those keys, however short the word and
+however large the list, so a one-letter typo in a four-letter trade name still finds its entry
+(the symmetric-deletion idea of SymSpell). Each word's first and last four letters add keys for
+slips of two letters in long words.
+
+A query gathers the entries that share its keys, weighs each key by how rare it is (an exact word
+more than a deletion, a deletion more than a first or last four letters), and when more entries
+gather than ``max_candidates``, ranks the best ``POOL_FACTOR`` times that many again by how alike
+the whole names read (rapidfuzz on the normalised keys): entries that share a slip's key are many
+in a large list, and the place and sector words tell the right one. Only the best
+``max_candidates`` are scored with :func:`forced_labour_guard.matching.score.compare`.
 
 Keys shared by a large part of the list (a "Xinjiang" or "Cotton" in an OpenSanctions-sized list)
 are skipped while rarer keys exist; when a name has nothing but such keys, the candidates are the
@@ -18,8 +28,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Generic, TypeVar
+
+from rapidfuzz.fuzz import ratio
 
 from forced_labour_guard.matching.normalize import Kind, NameForm, normalize_cached, normalize_name
 from forced_labour_guard.matching.score import Comparison, compare
@@ -31,6 +42,18 @@ COMMON_KEY_SHARE = 0.02
 """A key held by more than this share of names (and more than ``COMMON_KEY_MIN`` names) is common."""
 COMMON_KEY_MIN = 200
 AFFIX = 4
+DELETION_MIN = 4
+"""Words shorter than this get no deletion keys (a three-letter word one slip off is any word)."""
+DELETION_MAX = 16
+KEY_WEIGHTS = {"t": 1.0, "d": 0.5, "p": 0.25, "s": 0.25}
+"""Exact word, deletion neighbour, first four letters, last four letters."""
+POOL_FACTOR = 4
+RERANK_WEIGHT = 1.0
+"""How much the whole-name likeness (0..1) adds to a candidate's key weight when ranking a pool."""
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -43,12 +66,16 @@ def name_keys(form: NameForm) -> set[str]:
     telling = [t for t in form.tokens if t.kind >= floor]
     for token in telling:
         keys.add(f"t:{token.text}")
-        if token.kind == Kind.DISTINCTIVE and not token.number and len(token.text) > AFFIX:
-            keys.add(f"p:{token.text[:AFFIX]}")
-            keys.add(f"s:{token.text[-AFFIX:]}")
+        if token.kind == Kind.DISTINCTIVE and not token.number:
+            if DELETION_MIN <= len(token.text) <= DELETION_MAX:
+                keys.update(f"d:{variant}" for variant in _deletions(token.text))
+            if len(token.text) > AFFIX:
+                keys.add(f"p:{token.text[:AFFIX]}")
+                keys.add(f"s:{token.text[-AFFIX:]}")
     texts = [t.text for t in form.tokens]
-    for first, second in pairwise(texts):
-        keys.add(f"t:{first}{second}")
+    for span in (2, 3):
+        for start in range(len(texts) - span + 1):
+            keys.add("t:" + "".join(texts[start : start + span]))
     return keys
 
 
@@ -73,7 +100,7 @@ class NameIndex(Generic[T]):
         self._payloads: list[T] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for name, payload in items:
-            form = normalize_name(name)
+            form = normalize_name(name)  # clean_text first, as for a supplier's name
             position = len(self._names)
             self._names.append(name)
             self._forms.append(form)
@@ -89,32 +116,37 @@ class NameIndex(Generic[T]):
         return len(self._names)
 
     def candidates(self, form: NameForm) -> list[int]:
-        """Positions of the names worth scoring against ``form``, most promising first.
-
-        Whole-word keys come first; the first/last-letters keys that catch spelling slips are used
-        only when no whole word of the name's own kind was found, so a common four-letter start
-        does not flood a large list's candidates."""
+        """Positions of the names worth scoring against ``form``, most promising first."""
         keys = name_keys(form)
-        exact = [(k, self._postings[k]) for k in keys if k[0] == "t" and k in self._postings]
-        rare = [(k, p) for k, p in exact if len(p) <= self._common]
+        found = [(k, self._postings[k]) for k in keys if k in self._postings]
+        rare = [
+            (k, p)
+            for k, p in found
+            if len(p) <= (self._common if k[0] == "t" else self._common_affix)
+        ]
         if not rare:
-            affix = [(k, self._postings[k]) for k in keys if k[0] != "t" and k in self._postings]
-            rare = [(k, p) for k, p in affix if len(p) <= self._common_affix]
-        if not rare:
+            exact = [p for k, p in found if k[0] == "t"]
             if not exact:
                 return []
-            shared = set(exact[0][1])
-            for _, posting in exact[1:]:
+            shared = set(exact[0])
+            for posting in exact[1:]:
                 shared.intersection_update(posting)
             return sorted(shared)[: self._max_candidates]
         weights: dict[int, float] = defaultdict(float)
-        for _key, posting in rare:
-            weight = 1.0 / (1.0 + math.log(len(posting)))
+        for key, posting in rare:
+            weight = KEY_WEIGHTS[key[0]] / (1.0 + math.log(len(posting)))
             for position in posting:
                 weights[position] += weight
         if len(weights) <= self._max_candidates:
-            return list(weights)
-        return heapq.nlargest(self._max_candidates, weights, key=weights.__getitem__)
+            return sorted(weights, key=weights.__getitem__, reverse=True)
+        pool = heapq.nlargest(self._max_candidates * POOL_FACTOR, weights, key=weights.__getitem__)
+        key = form.key
+        ranked = {
+            position: weights[position]
+            + RERANK_WEIGHT * ratio(key, self._forms[position].key) / 100
+            for position in pool
+        }
+        return heapq.nlargest(self._max_candidates, ranked, key=ranked.__getitem__)
 
     def search(self, name: str | NameForm, *, min_score: float) -> list[Hit[T]]:
         """Listed names scoring at least ``min_score`` against ``name``, best first."""

@@ -56,6 +56,8 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 _WORDS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+|[()\[\]{{}}]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
 _DOTTED_ACRONYM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?")
+SPLIT_PIECE_MAX = 6
+"""The longest piece of a split word that is joined back (a pinyin syllable has at most six)."""
 _DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "3": "e", "5": "s", "8": "b"})
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -263,6 +265,8 @@ def _raw_words(text: str, terms: Terms) -> list[_Word]:
 def _letters_for_digits(word: str, terms: Terms) -> str:
     """A word of letters with a digit or two posing as letters ("co1or", "zh0ngtai") read as
     letters; a code or a number ("3m", "no5", "2024") is left as written."""
+    if word.isalpha() or word.isdigit():
+        return word
     letters = sum(1 for c in word if c.isalpha())
     digits = len(word) - letters
     if not digits or letters < 3 or digits * 2 > letters:
@@ -340,30 +344,41 @@ def _dropped_doubled_or_swapped(word: str, place: str) -> bool:
 def _repair_words(words: list[_Word], terms: Terms) -> list[_Word]:
     """Join the pieces of a split table word ("Xin Jiang", "He Tian", "Lt d") and read a slip of a
     table word as that word ("Corporatiln"); a word of the company's own is left as written."""
+    knows = terms.vocabulary.__contains__
+    # A Latin word that may take part in a repair (0: no; else its bracket group + 1).
+    latin = [0 if w.from_zh or not w.text.isalpha() else w.group + 1 for w in words]
+    piece = [bool(g) and len(w.text) <= SPLIT_PIECE_MAX for g, w in zip(latin, words, strict=True)]
+    known = [bool(latin[k]) and knows(w.text) for k, w in enumerate(words)]
     repaired: list[_Word] = []
     i = 0
-    while i < len(words):
+    count = len(words)
+    while i < count:
         word = words[i]
-        if word.from_zh or not word.text.isalpha():
+        if not latin[i]:
             repaired.append(word)
             i += 1
             continue
-        for span in (4, 3, 2):
-            run = words[i : i + span]
-            if len(run) < span or any(
-                w.from_zh or w.group != word.group or not w.text.isalpha() for w in run
-            ):
+        if known[i] and (i + 1 == count or known[i + 1]):
+            repaired.append(word)  # the common case: a known word before a known word
+            i += 1
+            continue
+        for span in (4, 3, 2) if piece[i] else ():
+            end = i + span
+            if end > count or any(latin[k] != latin[i] or not piece[k] for k in range(i + 1, end)):
                 continue
-            joined = "".join(w.text for w in run)
-            if terms.knows(joined) and not all(terms.knows(w.text) for w in run):
-                display = " ".join(w.display for w in run)
+            if all(known[i:end]):
+                continue
+            joined = "".join(w.text for w in words[i:end])
+            if knows(joined):
+                display = " ".join(w.display for w in words[i:end])
                 repaired.append(_Word(joined, display, word.bracketed, group=word.group))
-                i += span
+                i = end
                 break
         else:
-            slip = _slip_of(word.text, terms)
-            if slip is not None:
-                word.text = slip
+            if not known[i]:
+                slip = _slip_of(word.text, terms)
+                if slip is not None:
+                    word.text = slip
             repaired.append(word)
             i += 1
     return repaired
@@ -437,7 +452,8 @@ def normalize_name(text: str, terms: Terms | None = None) -> NameForm:
     """Normalise one company name (pure; see the module docstring for the steps)."""
     terms = terms or default_terms()
     cleaned = _APOSTROPHE.sub("", clean_text(text).text)
-    cleaned = _DOTTED_ACRONYM.sub(lambda found: found.group().replace(".", ""), cleaned)
+    if "." in cleaned:
+        cleaned = _DOTTED_ACRONYM.sub(lambda found: found.group().replace(".", ""), cleaned)
     from_chinese = bool(_HAS_CJK.search(cleaned))
     words = _merge_multiword(_repair_words(_raw_words(cleaned, terms), terms), terms)
 
