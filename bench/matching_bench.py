@@ -40,6 +40,10 @@ from forced_labour_guard.matching import compare, normalize_name  # noqa: E402
 from forced_labour_guard.model import ListVersion, Supplier  # noqa: E402
 
 LABELLED = ROOT / "tests" / "matching" / "data" / "labelled_pairs.csv"
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+clock = time.process_time
+"""CPU time of this process by default: on a machine shared with other jobs, wall-clock figures
+measure the neighbours; ``--clock wall`` gives wall-clock time on an idle machine."""
 BLOCK, REVIEW = 0.90, 0.70
 
 SYLLABLES = [
@@ -437,9 +441,9 @@ def labelled_recall(watchlist: EntityWatchlist, queries: Sequence[Query]) -> Non
     found: dict[str, list[bool]] = {}
     times: list[float] = []
     for query in queries:
-        start = time.perf_counter()
+        start = clock()
         matches = watchlist.match(query.supplier, min_score=REVIEW)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((clock() - start) * 1000)
         scores = {m.entry_id: m.score for m in matches}
         if query.kind == "alias_elsewhere":
             ok = scores.get(query.entry_id, 0.0) < BLOCK
@@ -486,9 +490,9 @@ def time_screening(watchlist: EntityWatchlist, suppliers: Sequence[Supplier]) ->
     again: list[float] = []
     seen: set[str] = set()
     for supplier in suppliers:
-        start = time.perf_counter()
+        start = clock()
         watchlist.match(supplier, min_score=REVIEW)
-        elapsed = (time.perf_counter() - start) * 1000
+        elapsed = (clock() - start) * 1000
         (again if supplier.name in seen else first).append(elapsed)
         seen.add(supplier.name)
     everything = first + again
@@ -506,19 +510,19 @@ def time_screening(watchlist: EntityWatchlist, suppliers: Sequence[Supplier]) ->
             f"{statistics.median(again):.3f} ms, p99 {percentile(again, 0.99):.3f} ms"
         )
     fresh = [s.model_copy(update={"name": s.name + " Branch"}) for s in suppliers]
-    start = time.perf_counter()
+    start = clock()
     for supplier in fresh:
         watchlist.match(supplier, min_score=REVIEW)
-    batch = len(fresh) / (time.perf_counter() - start)
+    batch = len(fresh) / (clock() - start)
     print(f"  batch throughput (names not seen before): {batch:,.0f} suppliers/s on one core")
 
 
 def build(entries: Sequence[ListEntry], name: str) -> EntityWatchlist:
     version = ListVersion(name=name, entries=len(entries))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start = clock()
     watchlist = EntityWatchlist(version, entries)
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     print(
         f"  index build: {seconds:.2f} s for {len(entries):,} entries "
@@ -592,7 +596,11 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--labelled", type=int, default=1_000, help="queries of each kind")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu")
     args = parser.parse_args()
+    global clock
+    clock = CLOCKS[args.clock]
+    print(f"Times are {args.clock} time.")
 
     print("Bundled UFLPA snapshot")
     bundled = load_bundled_uflpa()

@@ -125,11 +125,18 @@ def _place_weight(place: Place) -> float:
     return PREFIX_PLACE_WEIGHT if place.prefix else QUALIFIER_PLACE_WEIGHT
 
 
-def _align(query: NameForm, entry: NameForm) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment of tokens, best pairs first."""
+def _align(
+    query: NameForm, entry: NameForm, taken_q: set[int], taken_e: set[int], *, exact: bool
+) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of the tokens not yet taken, best pairs first: the same words
+    only (``exact``), or any words alike enough."""
     candidates: list[tuple[float, int, int, float]] = []
     for i, q in enumerate(query.tokens):
+        if i in taken_q:
+            continue
         for j, e in enumerate(entry.tokens):
+            if j in taken_e or (exact and q.text != e.text):
+                continue
             similarity = token_similarity(q, e)
             if similarity > 0:
                 weight = _weight(q, query) + _weight(e, entry)
@@ -143,7 +150,16 @@ def _align(query: NameForm, entry: NameForm) -> list[tuple[int, int, float]]:
             used_q.add(i)
             used_e.add(j)
             pairs.append((i, j, similarity))
+    taken_q.update(used_q)
+    taken_e.update(used_e)
     return pairs
+
+
+def _pair_weight(query: NameForm, entry: NameForm, pairs: list[tuple[int, int, float]]) -> float:
+    return sum(
+        similarity * (_weight(query.tokens[i], query) + _weight(entry.tokens[j], entry))
+        for i, j, similarity in pairs
+    )
 
 
 def _joins(
@@ -198,17 +214,14 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
     if query.key == entry.key and _same_characters(query, entry):
         return Comparison(1.0, "same", shared=tuple(t.display for t in entry.tokens))
 
-    pairs = _align(query, entry)
-    matched_q = {i for i, _, _ in pairs}
-    matched_e = {j for _, j, _ in pairs}
-    numerator = 0.0
-    for i, j, similarity in pairs:
-        numerator += similarity * (
-            _weight(query.tokens[i], query) + _weight(entry.tokens[j], entry)
-        )
+    matched_q: set[int] = set()
+    matched_e: set[int] = set()
+    pairs = _align(query, entry, matched_q, matched_e, exact=True)
+    numerator = _pair_weight(query, entry, pairs)
 
     # Words written apart on one side and together on the other ("Zhong Tai", "Zhongtai") count
     # as one word on both sides: first a supplier word against listed words, then the reverse.
+    # Joins come before slips, so that "Tianhong Ji" is "Tianhongji", not a slip of it.
     joined_surplus = 0.0
     for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
         numerator += gain
@@ -218,6 +231,9 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
         numerator += gain
         joined_surplus += surplus
         pairs.append((i, j, 1.0))
+    slipped = _align(query, entry, matched_q, matched_e, exact=False)
+    numerator += _pair_weight(query, entry, slipped)
+    pairs += slipped
 
     # A word one side carries as a legal form and the other as part of its name ("Corps").
     rescued = 0.0

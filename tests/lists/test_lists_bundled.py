@@ -75,9 +75,10 @@ def test_found_by_chinese_script_name(entry: ListEntry, name: str) -> None:
 
 def test_a_chinese_name_read_in_pinyin_meets_the_english_listing() -> None:
     # No alias needed where the English listing is the pinyin and the usual translations.
-    assert normalize_name("新疆生产建设兵团").key == normalize_name(
-        "Xinjiang Production and Construction Corps"
-    ).key
+    assert (
+        normalize_name("新疆生产建设兵团").key
+        == normalize_name("Xinjiang Production and Construction Corps").key
+    )
 
 
 SUBSIDIARIES = [(e, s) for e in ENTRIES for s in e.subsidiaries]
