@@ -47,6 +47,8 @@ DELETION_MIN = 4
 DELETION_MAX = 16
 KEY_WEIGHTS = {"t": 1.0, "d": 0.5, "p": 0.25, "s": 0.25}
 """Exact word, deletion neighbour, first four letters, last four letters."""
+LARGE_LIST = 5_000
+"""From this many names on, deletion keys are asked for every word of a name's own."""
 POOL_FACTOR = 4
 RERANK_WEIGHT = 1.0
 """How much the whole-name likeness (0..1) adds to a candidate's key weight when ranking a pool."""
@@ -56,26 +58,40 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def name_keys(form: NameForm) -> set[str]:
-    """The index keys of a normalised name (pure)."""
-    keys: set[str] = set()
+def _own_words(form: NameForm) -> list[str]:
+    """The company's own words that get deletion and first/last-letter keys."""
+    return [t.text for t in form.tokens if t.kind == Kind.DISTINCTIVE and not t.number]
+
+
+def _deletion_keys(word: str) -> set[str]:
+    if DELETION_MIN <= len(word) <= DELETION_MAX:
+        return {f"d:{variant}" for variant in _deletions(word)}
+    return set()
+
+
+def _affix_keys(word: str) -> set[str]:
+    return {f"p:{word[:AFFIX]}", f"s:{word[-AFFIX:]}"} if len(word) > AFFIX else set()
+
+
+def exact_keys(form: NameForm) -> set[str]:
+    """The whole-word keys of a normalised name: telling words and adjacent words joined."""
     if not form.tokens:
-        keys.update(f"t:{place.canonical}" for place in form.places)
-        return keys
+        return {f"t:{place.canonical}" for place in form.places}
     floor = min(Kind.DESCRIPTIVE, form.top or Kind.DESCRIPTIVE)
-    telling = [t for t in form.tokens if t.kind >= floor]
-    for token in telling:
-        keys.add(f"t:{token.text}")
-        if token.kind == Kind.DISTINCTIVE and not token.number:
-            if DELETION_MIN <= len(token.text) <= DELETION_MAX:
-                keys.update(f"d:{variant}" for variant in _deletions(token.text))
-            if len(token.text) > AFFIX:
-                keys.add(f"p:{token.text[:AFFIX]}")
-                keys.add(f"s:{token.text[-AFFIX:]}")
+    keys = {f"t:{t.text}" for t in form.tokens if t.kind >= floor}
     texts = [t.text for t in form.tokens]
     for span in (2, 3):
         for start in range(len(texts) - span + 1):
             keys.add("t:" + "".join(texts[start : start + span]))
+    return keys
+
+
+def name_keys(form: NameForm) -> set[str]:
+    """Every index key of a normalised name (pure)."""
+    keys = exact_keys(form)
+    if form.tokens:
+        for word in _own_words(form):
+            keys |= _deletion_keys(word) | _affix_keys(word)
     return keys
 
 
@@ -111,19 +127,34 @@ class NameIndex(Generic[T]):
         self._max_candidates = max_candidates
         self._common = max(COMMON_KEY_MIN, int(len(self._names) * COMMON_KEY_SHARE))
         self._common_affix = max(COMMON_KEY_MIN // 2, self._common // 4)
+        self._large = len(self._names) >= LARGE_LIST
 
     def __len__(self) -> int:
         return len(self._names)
 
     def candidates(self, form: NameForm) -> list[int]:
-        """Positions of the names worth scoring against ``form``, most promising first."""
-        keys = name_keys(form)
-        found = [(k, self._postings[k]) for k in keys if k in self._postings]
+        """Positions of the names worth scoring against ``form``, most promising first.
+
+        Deletion keys are asked for a word of the name's own that the list does not hold as it is,
+        and for every such word once the list is large (``LARGE_LIST``), where a slip often
+        turns one trade name into another listed one. First/last-letter keys are asked only when
+        nothing rarer was found."""
+        postings = self._postings
+        keys = exact_keys(form)
+        own = _own_words(form) if form.tokens else []
+        for word in own:
+            if self._large or f"t:{word}" not in postings:
+                keys |= _deletion_keys(word)
+        found = [(k, postings[k]) for k in keys if k in postings]
         rare = [
             (k, p)
             for k, p in found
             if len(p) <= (self._common if k[0] == "t" else self._common_affix)
         ]
+        if not rare and own:
+            affixes = set().union(*(_affix_keys(word) for word in own))
+            found += [(k, postings[k]) for k in affixes if k in postings]
+            rare = [(k, p) for k, p in found if k[0] != "t" and len(p) <= self._common_affix]
         if not rare:
             exact = [p for k, p in found if k[0] == "t"]
             if not exact:

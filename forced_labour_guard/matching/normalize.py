@@ -35,7 +35,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from pypinyin import lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
@@ -46,6 +46,7 @@ from forced_labour_guard.matching.terms import (
     SLIP_CACHE_SIZE,
     SLIP_MIN_LENGTH,
     SLIP_TWO_EDITS_LENGTH,
+    SPLIT_PIECE_MAX,
     Terms,
     default_terms,
 )
@@ -56,8 +57,6 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 _WORDS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+|[()\[\]{{}}]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`´](?=\w)")
 _DOTTED_ACRONYM = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?")
-SPLIT_PIECE_MAX = 6
-"""The longest piece of a split word that is joined back (a pinyin syllable has at most six)."""
 _DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "3": "e", "5": "s", "8": "b"})
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -120,6 +119,17 @@ class NameForm:
         words += [token.display for token in self.tokens]
         words += [place.display for place in self.places if not place.prefix]
         return " ".join(words)
+
+    @cached_property
+    def runs(self) -> dict[str, tuple[tuple[int, ...], ...]]:
+        """Two or three adjacent tokens joined ("zhong" "tai" -> "zhongtai") -> where they are."""
+        texts = [t.text for t in self.tokens]
+        runs: dict[str, list[tuple[int, ...]]] = {}
+        for span in (2, 3):
+            for start in range(len(texts) - span + 1):
+                joined = "".join(texts[start : start + span])
+                runs.setdefault(joined, []).append(tuple(range(start, start + span)))
+        return {joined: tuple(found) for joined, found in runs.items()}
 
     def core(self, min_kind: Kind = Kind.DESCRIPTIVE) -> str:
         """The name's own words (kinds at or above ``min_kind``), in written order."""
@@ -362,7 +372,8 @@ def _repair_words(words: list[_Word], terms: Terms) -> list[_Word]:
             repaired.append(word)  # the common case: a known word before a known word
             i += 1
             continue
-        for span in (4, 3, 2) if piece[i] else ():
+        starts = piece[i] and word.text in terms.split_starts
+        for span in (4, 3, 2) if starts else ():
             end = i + span
             if end > count or any(latin[k] != latin[i] or not piece[k] for k in range(i + 1, end)):
                 continue

@@ -32,7 +32,9 @@ Rules on top, each pinned by a test:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -54,7 +56,11 @@ SLIP_SIMILARITY: dict[int, tuple[tuple[int, float], ...]] = {
 """Edits (Damerau-Levenshtein) -> (shortest length of the longer word, similarity), first fit wins.
 Absent: different words. One edit in a word of four letters or more, two in one of eight or more."""
 MAX_SLIPS = max(SLIP_SIMILARITY)
+OCR_CUTOFF = MAX_SLIPS + 2
+"""An OCR confusion (rn for m) can add up to two edits per word; farther words are different."""
+_distance = DamerauLevenshtein.distance
 OCR_CONFUSIONS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+_OCR_PAIRS = re.compile("|".join(seen for seen, _ in OCR_CONFUSIONS))
 HOMOPHONE_SIMILARITY = 0.75
 SLIP_SCORE_CAP = 0.85
 """The most a name scores when one of the listed name's most telling words is met only with a
@@ -93,12 +99,15 @@ def _ocr_read(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def slip_similarity(a: str, b: str) -> float:
     """How much two different spellings still say "the same word" (see ``SLIP_SIMILARITY``)."""
-    edits = DamerauLevenshtein.distance(a, b, score_cutoff=MAX_SLIPS + 1)
-    if edits > 1:
-        edits = min(edits, DamerauLevenshtein.distance(_ocr_read(a), _ocr_read(b)) or 1)
-    longest = max(len(a), len(b))
+    edits = _distance(a, b, score_cutoff=OCR_CUTOFF)
+    if edits > MAX_SLIPS + 2:
+        return 0.0
+    if edits > 1 and _OCR_PAIRS.search(a + " " + b):
+        edits = min(edits, _distance(_ocr_read(a), _ocr_read(b)) or 1)
+    longest = len(a) if len(a) > len(b) else len(b)
     for min_length, similarity in SLIP_SIMILARITY.get(edits, ()):
         if longest >= min_length:
             return similarity
@@ -125,33 +134,40 @@ def _place_weight(place: Place) -> float:
     return PREFIX_PLACE_WEIGHT if place.prefix else QUALIFIER_PLACE_WEIGHT
 
 
-def _align(
-    query: NameForm, entry: NameForm, taken_q: set[int], taken_e: set[int], *, exact: bool
-) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment of the tokens not yet taken, best pairs first: the same words
-    only (``exact``), or any words alike enough."""
+def _alike_pairs(query: NameForm, entry: NameForm) -> list[tuple[float, int, int, float]]:
+    """Every pair of alike tokens as (weighted similarity, query position, entry position,
+    similarity), best first."""
     candidates: list[tuple[float, int, int, float]] = []
     for i, q in enumerate(query.tokens):
-        if i in taken_q:
-            continue
         for j, e in enumerate(entry.tokens):
-            if j in taken_e or (exact and q.text != e.text):
-                continue
             similarity = token_similarity(q, e)
             if similarity > 0:
                 weight = _weight(q, query) + _weight(e, entry)
                 candidates.append((similarity * weight, i, j, similarity))
     candidates.sort(reverse=True)
-    used_q: set[int] = set()
-    used_e: set[int] = set()
+    return candidates
+
+
+def _align(
+    candidates: list[tuple[float, int, int, float]],
+    query: NameForm,
+    entry: NameForm,
+    taken_q: set[int],
+    taken_e: set[int],
+    *,
+    exact: bool,
+) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of the tokens not yet taken, best pairs first: the same words
+    only (``exact``), or any words alike enough."""
     pairs = []
     for _, i, j, similarity in candidates:
-        if i not in used_q and j not in used_e:
-            used_q.add(i)
-            used_e.add(j)
-            pairs.append((i, j, similarity))
-    taken_q.update(used_q)
-    taken_e.update(used_e)
+        if i in taken_q or j in taken_e:
+            continue
+        if exact and query.tokens[i].text != entry.tokens[j].text:
+            continue
+        taken_q.add(i)
+        taken_e.add(j)
+        pairs.append((i, j, similarity))
     return pairs
 
 
@@ -163,25 +179,21 @@ def _pair_weight(query: NameForm, entry: NameForm, pairs: list[tuple[int, int, f
 
 
 def _joins(
-    one: tuple[Token, ...], free_one: list[int], other: tuple[Token, ...], free_other: list[int]
+    one: NameForm, free_one: list[int], other: NameForm, free_other: list[int]
 ) -> list[tuple[int, list[int]]]:
     """Single unmatched words of ``one`` that equal 2-3 adjacent unmatched words of ``other``."""
     if not free_one or len(free_other) < 2:
         return []
+    runs = other.runs
     free = set(free_other)
-    runs: dict[str, list[int]] = {}
-    for span in (2, 3):
-        for start in range(len(other) - span + 1):
-            run = list(range(start, start + span))
-            if all(k in free for k in run):
-                runs.setdefault("".join(other[k].text for k in run), run)
     found = []
     taken: set[int] = set()
     for i in free_one:
-        joined = runs.get(one[i].text)
-        if joined is not None and not taken.intersection(joined):
-            found.append((i, joined))
-            taken.update(joined)
+        for run in runs.get(one.tokens[i].text, ()):
+            if free.issuperset(run) and not taken.intersection(run):
+                found.append((i, list(run)))
+                taken.update(run)
+                break
     return found
 
 
@@ -196,7 +208,7 @@ def _join_words(
     free_one = [i for i in range(len(one.tokens)) if i not in matched_one]
     free_other = [k for k in range(len(other.tokens)) if k not in matched_other]
     found = []
-    for i, run in _joins(one.tokens, free_one, other.tokens, free_other):
+    for i, run in _joins(one, free_one, other, free_other):
         matched_one.add(i)
         matched_other.update(run)
         weights = [_weight(other.tokens[k], other) for k in run]
@@ -214,39 +226,45 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
     if query.key == entry.key and _same_characters(query, entry):
         return Comparison(1.0, "same", shared=tuple(t.display for t in entry.tokens))
 
+    alike = _alike_pairs(query, entry)
     matched_q: set[int] = set()
     matched_e: set[int] = set()
-    pairs = _align(query, entry, matched_q, matched_e, exact=True)
+    pairs = _align(alike, query, entry, matched_q, matched_e, exact=True)
     numerator = _pair_weight(query, entry, pairs)
+    free_q = len(query.tokens) - len(matched_q)
+    free_e = len(entry.tokens) - len(matched_e)
 
     # Words written apart on one side and together on the other ("Zhong Tai", "Zhongtai") count
     # as one word on both sides: first a supplier word against listed words, then the reverse.
     # Joins come before slips, so that "Tianhong Ji" is "Tianhongji", not a slip of it.
     joined_surplus = 0.0
-    for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
-        numerator += gain
-        joined_surplus += surplus
-        pairs.append((i, j, 1.0))
-    for j, i, gain, surplus in _join_words(entry, matched_e, query, matched_q):
-        numerator += gain
-        joined_surplus += surplus
-        pairs.append((i, j, 1.0))
-    slipped = _align(query, entry, matched_q, matched_e, exact=False)
-    numerator += _pair_weight(query, entry, slipped)
-    pairs += slipped
+    if free_q and free_e and free_q + free_e >= 3:
+        for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
+            numerator += gain
+            joined_surplus += surplus
+            pairs.append((i, j, 1.0))
+        for j, i, gain, surplus in _join_words(entry, matched_e, query, matched_q):
+            numerator += gain
+            joined_surplus += surplus
+            pairs.append((i, j, 1.0))
+    if len(alike) > len(pairs):
+        slipped = _align(alike, query, entry, matched_q, matched_e, exact=False)
+        numerator += _pair_weight(query, entry, slipped)
+        pairs += slipped
 
     # A word one side carries as a legal form and the other as part of its name ("Corps").
     rescued = 0.0
-    for j in _words_in_legal_forms(entry, matched_e, query.legal_forms):
-        matched_e.add(j)
-        rescued += _weight(entry.tokens[j], entry)
-        pairs.append((-1, j, 1.0))
-    for i in _words_in_legal_forms(query, matched_q, entry.legal_forms):
-        matched_q.add(i)
-        rescued += _weight(query.tokens[i], query)
+    if len(matched_e) < len(entry.tokens) and query.legal_forms:
+        for j in _words_in_legal_forms(entry, matched_e, query.legal_forms):
+            matched_e.add(j)
+            rescued += _weight(entry.tokens[j], entry)
+            pairs.append((-1, j, 1.0))
+    if len(matched_q) < len(query.tokens) and entry.legal_forms:
+        for i in _words_in_legal_forms(query, matched_q, entry.legal_forms):
+            matched_q.add(i)
+            rescued += _weight(query.tokens[i], query)
 
-    telling = [j for j, t in enumerate(entry.tokens) if t.kind == entry.top]
-    if not any(j in matched_e for j in telling):
+    if not any(t.kind == entry.top and j in matched_e for j, t in enumerate(entry.tokens)):
         return NO_MATCH
 
     query_places = {p.canonical for p in query.places}
@@ -310,10 +328,11 @@ def _words_in_legal_forms(
     """Unmatched words of ``form`` that the other name carries only as a legal form: 'corps'
     against 'corporation' or 'corp' (the same first four letters, the shorter word at most one
     letter longer than those)."""
+    stems = {legal[:LEGAL_WORD_STEM] for legal in legal_forms}
     found = []
     remaining = list(legal_forms)
     for position, token in enumerate(form.tokens):
-        if position in matched or len(token.text) < LEGAL_WORD_STEM:
+        if position in matched or token.text[:LEGAL_WORD_STEM] not in stems:
             continue
         for legal in remaining:
             shorter = min(len(legal), len(token.text))

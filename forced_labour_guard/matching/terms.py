@@ -18,6 +18,8 @@ TERMS_RESOURCE = "data/name_terms.json"
 SLIP_MIN_LENGTH = 5
 """Table words shorter than this are not looked for behind a slip: 'co' or 'ltd' one letter off
 is as likely another word."""
+SPLIT_PIECE_MAX = 6
+"""The longest piece of a split word that is joined back (a pinyin syllable has at most six)."""
 SLIP_TWO_EDITS_LENGTH = 8
 """From this length on, a word two edits away from a table word is read as that word."""
 SLIP_CACHE_SIZE = 100_000
@@ -53,6 +55,8 @@ class Terms:
     presents itself as a company of another country."""
     vocabulary: frozenset[str]
     """Every Latin word the tables know (to tell a known word from a slip)."""
+    split_starts: frozenset[str]
+    """Beginnings (at most ``SPLIT_PIECE_MAX`` letters) of known words: where a split word may start."""
     slip_targets: tuple[str, ...]
     """Known words long enough that a one- or two-letter slip in them can be recognised."""
 
@@ -117,6 +121,11 @@ def compile_terms(raw: dict[str, Any]) -> Terms:
         place_max_tokens=max(len(words) for words in place_variants),
         foreign_legal_forms=frozenset(raw["foreign_legal_forms"]),
         vocabulary=vocabulary,
+        split_starts=frozenset(
+            word[:length]
+            for word in vocabulary
+            for length in range(1, min(len(word), SPLIT_PIECE_MAX + 1))
+        ),
         slip_targets=slip_targets,
     )
 
