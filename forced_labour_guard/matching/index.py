@@ -49,6 +49,10 @@ KEY_WEIGHTS = {"t": 1.0, "d": 0.5, "p": 0.25, "s": 0.25}
 """Exact word, deletion neighbour, first four letters, last four letters."""
 LARGE_LIST = 5_000
 """From this many names on, deletion keys are asked for every word of a name's own."""
+SLIP_LIKENESS = 70
+"""A name met only through a slip's key is scored when its own words read at least this much like
+the query's own words (rapidfuzz ratio, 0-100): place and sector words, shared by thousands of
+names in a large list, do not count."""
 POOL_FACTOR = 4
 RERANK_WEIGHT = 1.0
 """How much the whole-name likeness (0..1) adds to a candidate's key weight when ranking a pool."""
@@ -79,10 +83,12 @@ def exact_keys(form: NameForm) -> set[str]:
         return {f"t:{place.canonical}" for place in form.places}
     floor = min(Kind.DESCRIPTIVE, form.top or Kind.DESCRIPTIVE)
     keys = {f"t:{t.text}" for t in form.tokens if t.kind >= floor}
-    texts = [t.text for t in form.tokens]
-    for span in (2, 3):
-        for start in range(len(texts) - span + 1):
-            keys.add("t:" + "".join(texts[start : start + span]))
+    top = form.top or Kind.DISTINCTIVE
+    # Joined runs that hold one of the name's telling words: "Zhong Tai" -> "zhongtai"; a run
+    # of sector and generic words alone ("food group") would only gather the whole sector.
+    for joined, runs in form.runs.items():
+        if any(form.tokens[k].kind >= top for run in runs for k in run):
+            keys.add("t:" + joined)
     return keys
 
 
@@ -114,12 +120,14 @@ class NameIndex(Generic[T]):
         self._names: list[str] = []
         self._forms: list[NameForm] = []
         self._payloads: list[T] = []
+        self._own_keys: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for name, payload in items:
             form = normalize_name(name)  # clean_text first, as for a supplier's name
             position = len(self._names)
             self._names.append(name)
             self._forms.append(form)
+            self._own_keys.append(" ".join(_own_words(form)))
             self._payloads.append(payload)
             for key in name_keys(form):
                 postings[key].append(position)
@@ -128,6 +136,7 @@ class NameIndex(Generic[T]):
         self._common = max(COMMON_KEY_MIN, int(len(self._names) * COMMON_KEY_SHARE))
         self._common_affix = max(COMMON_KEY_MIN // 2, self._common // 4)
         self._large = len(self._names) >= LARGE_LIST
+        self._common_slip = max(COMMON_KEY_MIN // 4, self._common // 32)
 
     def __len__(self) -> int:
         return len(self._names)
@@ -137,44 +146,62 @@ class NameIndex(Generic[T]):
 
         Deletion keys are asked for a word of the name's own that the list does not hold as it is,
         and for every such word once the list is large (``LARGE_LIST``), where a slip often
-        turns one trade name into another listed one. First/last-letter keys are asked only when
-        nothing rarer was found."""
+        turns one trade name into another listed one; a name met only through them is kept when
+        its own words read like the query's (``SLIP_LIKENESS``). First/last-letter keys are asked only when
+        nothing else was found."""
         postings = self._postings
-        keys = exact_keys(form)
+        weights: dict[int, float] = defaultdict(float)
+        exact = [(k, postings[k]) for k in exact_keys(form) if k in postings]
+        for _key, posting in exact:
+            if len(posting) <= self._common:
+                weight = KEY_WEIGHTS["t"] / (1.0 + math.log(len(posting)))
+                for position in posting:
+                    weights[position] += weight
         own = _own_words(form) if form.tokens else []
+        slips: dict[int, float] = defaultdict(float)
         for word in own:
             if self._large or f"t:{word}" not in postings:
-                keys |= _deletion_keys(word)
-        found = [(k, postings[k]) for k in keys if k in postings]
-        rare = [
-            (k, p)
-            for k, p in found
-            if len(p) <= (self._common if k[0] == "t" else self._common_affix)
-        ]
-        if not rare and own:
+                for key in _deletion_keys(word):
+                    neighbours = postings.get(key, ())
+                    if neighbours and len(neighbours) <= self._common_slip:
+                        weight = KEY_WEIGHTS["d"] / (1.0 + math.log(len(neighbours)))
+                        for position in neighbours:
+                            slips[position] += weight
+        forms = self._forms
+        slip_only = []
+        for position, weight in slips.items():
+            if position in weights:
+                weights[position] += weight
+            else:
+                slip_only.append(position)
+        if len(slip_only) > self._max_candidates:
+            slip_only = heapq.nlargest(self._max_candidates, slip_only, key=slips.__getitem__)
+        own_key = " ".join(own)
+        for position in slip_only:
+            likeness = ratio(own_key, self._own_keys[position], score_cutoff=SLIP_LIKENESS)
+            if likeness:
+                weights[position] = slips[position] + RERANK_WEIGHT * likeness / 100
+        if not weights and own:
             affixes = set().union(*(_affix_keys(word) for word in own))
-            found += [(k, postings[k]) for k in affixes if k in postings]
-            rare = [(k, p) for k, p in found if k[0] != "t" and len(p) <= self._common_affix]
-        if not rare:
-            exact = [p for k, p in found if k[0] == "t"]
+            for key in affixes:
+                sharing = postings.get(key, ())
+                if 0 < len(sharing) <= self._common_affix:
+                    weight = KEY_WEIGHTS[key[0]] / (1.0 + math.log(len(sharing)))
+                    for position in sharing:
+                        weights[position] += weight
+        if not weights:
             if not exact:
                 return []
-            shared = set(exact[0])
-            for posting in exact[1:]:
+            shared = set(exact[0][1])
+            for _key, posting in exact[1:]:
                 shared.intersection_update(posting)
             return sorted(shared)[: self._max_candidates]
-        weights: dict[int, float] = defaultdict(float)
-        for key, posting in rare:
-            weight = KEY_WEIGHTS[key[0]] / (1.0 + math.log(len(posting)))
-            for position in posting:
-                weights[position] += weight
         if len(weights) <= self._max_candidates:
             return sorted(weights, key=weights.__getitem__, reverse=True)
         pool = heapq.nlargest(self._max_candidates * POOL_FACTOR, weights, key=weights.__getitem__)
         key = form.key
         ranked = {
-            position: weights[position]
-            + RERANK_WEIGHT * ratio(key, self._forms[position].key) / 100
+            position: weights[position] + RERANK_WEIGHT * ratio(key, forms[position].key) / 100
             for position in pool
         }
         return heapq.nlargest(self._max_candidates, ranked, key=ranked.__getitem__)
