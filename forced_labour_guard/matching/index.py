@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -144,11 +144,9 @@ class NameIndex(Generic[T]):
     def candidates(self, form: NameForm) -> list[int]:
         """Positions of the names worth scoring against ``form``, most promising first.
 
-        Deletion keys are asked for a word of the name's own that the list does not hold as it is,
-        and for every such word once the list is large (``LARGE_LIST``), where a slip often
-        turns one trade name into another listed one; a name met only through them is kept when
-        its own words read like the query's (``SLIP_LIKENESS``). First/last-letter keys are asked only when
-        nothing else was found."""
+        Whole-word keys first; deletion keys for each word of the name's own that the list does
+        not hold as it is (a name met only through them is kept when its own words read like the
+        query's, ``SLIP_LIKENESS``); first/last-letter keys only when nothing else was found."""
         postings = self._postings
         weights: dict[int, float] = defaultdict(float)
         exact = [(k, postings[k]) for k in exact_keys(form) if k in postings]
@@ -158,29 +156,9 @@ class NameIndex(Generic[T]):
                 for position in posting:
                     weights[position] += weight
         own = _own_words(form) if form.tokens else []
-        slips: dict[int, float] = defaultdict(float)
-        for word in own:
-            if self._large or f"t:{word}" not in postings:
-                for key in _deletion_keys(word):
-                    neighbours = postings.get(key, ())
-                    if neighbours and len(neighbours) <= self._common_slip:
-                        weight = KEY_WEIGHTS["d"] / (1.0 + math.log(len(neighbours)))
-                        for position in neighbours:
-                            slips[position] += weight
-        forms = self._forms
-        slip_only = []
-        for position, weight in slips.items():
-            if position in weights:
-                weights[position] += weight
-            else:
-                slip_only.append(position)
-        if len(slip_only) > self._max_candidates:
-            slip_only = heapq.nlargest(self._max_candidates, slip_only, key=slips.__getitem__)
-        own_key = " ".join(own)
-        for position in slip_only:
-            likeness = ratio(own_key, self._own_keys[position], score_cutoff=SLIP_LIKENESS)
-            if likeness:
-                weights[position] = slips[position] + RERANK_WEIGHT * likeness / 100
+        unknown = [word for word in own if f"t:{word}" not in postings]
+        for position, weight in self._slip_neighbours(own, unknown, weights).items():
+            weights[position] = weight
         if not weights and own:
             affixes = set().union(*(_affix_keys(word) for word in own))
             for key in affixes:
@@ -196,12 +174,48 @@ class NameIndex(Generic[T]):
             for _key, posting in exact[1:]:
                 shared.intersection_update(posting)
             return sorted(shared)[: self._max_candidates]
+        return self._best(form, weights)
+
+    def slip_candidates(self, form: NameForm, seen: Collection[int]) -> list[int]:
+        """Names one slip away from a word of ``form``'s own that the list does hold as it is
+        (in a large list a slip often turns one listed trade name into another), not in ``seen``."""
+        own = _own_words(form) if form.tokens else []
+        known = [word for word in own if f"t:{word}" in self._postings]
+        found = self._slip_neighbours(own, known, seen)
+        return self._best(form, found) if found else []
+
+    def _slip_neighbours(
+        self, own: list[str], words: list[str], seen: Collection[int]
+    ) -> dict[int, float]:
+        """Names that share a deletion key with one of ``words``, not in ``seen``, whose own
+        words read like ``own``: position -> key weight plus likeness."""
+        slips: dict[int, float] = defaultdict(float)
+        for word in words:
+            for key in _deletion_keys(word):
+                neighbours = self._postings.get(key, ())
+                if neighbours and len(neighbours) <= self._common_slip:
+                    weight = KEY_WEIGHTS["d"] / (1.0 + math.log(len(neighbours)))
+                    for position in neighbours:
+                        slips[position] += weight
+        fresh = [position for position in slips if position not in seen]
+        if len(fresh) > self._max_candidates:
+            fresh = heapq.nlargest(self._max_candidates, fresh, key=slips.__getitem__)
+        own_key = " ".join(own)
+        alike: dict[int, float] = {}
+        for position in fresh:
+            likeness = ratio(own_key, self._own_keys[position], score_cutoff=SLIP_LIKENESS)
+            if likeness:
+                alike[position] = slips[position] + RERANK_WEIGHT * likeness / 100
+        return alike
+
+    def _best(self, form: NameForm, weights: dict[int, float]) -> list[int]:
+        """The best ``max_candidates`` by weight, a larger pool re-ranked by whole-name likeness."""
         if len(weights) <= self._max_candidates:
             return sorted(weights, key=weights.__getitem__, reverse=True)
         pool = heapq.nlargest(self._max_candidates * POOL_FACTOR, weights, key=weights.__getitem__)
-        key = form.key
+        forms = self._forms
         ranked = {
-            position: weights[position] + RERANK_WEIGHT * ratio(key, forms[position].key) / 100
+            position: weights[position] + RERANK_WEIGHT * ratio(form.key, forms[position].key) / 100
             for position in pool
         }
         return heapq.nlargest(self._max_candidates, ranked, key=ranked.__getitem__)
@@ -209,8 +223,28 @@ class NameIndex(Generic[T]):
     def search(self, name: str | NameForm, *, min_score: float) -> list[Hit[T]]:
         """Listed names scoring at least ``min_score`` against ``name``, best first."""
         form = normalize_cached(name) if isinstance(name, str) else name
-        hits = []
-        for position in self.candidates(form):
+        hits: list[Hit[T]] = []
+        scored: set[int] = set()
+        self._score(form, self.candidates(form), min_score, hits, scored)
+        if self._large and not any(h.comparison.relation in ("same", "branch") for h in hits):
+            # In a large list a slip often turns one listed trade name into another: unless the
+            # name is a listed one (or its branch) as it stands, look one slip away too.
+            self._score(form, self.slip_candidates(form, scored), min_score, hits, scored)
+        hits.sort(key=lambda hit: hit.comparison.score, reverse=True)
+        return hits
+
+    def _score(
+        self,
+        form: NameForm,
+        positions: Iterable[int],
+        min_score: float,
+        hits: list[Hit[T]],
+        scored: set[int],
+    ) -> None:
+        for position in positions:
+            if position in scored:
+                continue
+            scored.add(position)
             comparison = compare(form, self._forms[position])
             if comparison.score >= min_score and comparison.score > 0:
                 hits.append(
@@ -221,5 +255,3 @@ class NameIndex(Generic[T]):
                         self._payloads[position],
                     )
                 )
-        hits.sort(key=lambda hit: hit.comparison.score, reverse=True)
-        return hits
