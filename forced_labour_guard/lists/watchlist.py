@@ -27,6 +27,7 @@ from forced_labour_guard.lists.entries import ListEntry, normalize_registration
 from forced_labour_guard.matching import Hit, NameForm, NameIndex, normalize_cached
 from forced_labour_guard.matching.terms import default_terms
 from forced_labour_guard.model import ListVersion, Supplier
+from forced_labour_guard.text import clean_text
 
 NameRole = Literal["name", "alias", "subsidiary", "parent"]
 
@@ -79,7 +80,8 @@ PARENT_NAME = RecordFeature(
     "parent_name",
     cap=0.85,
     factor=None,
-    when="the supplier's name is a name the list's sources give for the entry's parent company",
+    when="the supplier's name is the legal name the list's sources give for the entry's parent "
+    "company, written whole",
     why="the parent of a listed entity is not itself the listing",
 )
 RECORD_FEATURES: tuple[RecordFeature, ...] = (
@@ -110,6 +112,13 @@ def record_countries(supplier: Supplier) -> set[str]:
 def _foreign_legal_forms(form: NameForm) -> list[str]:
     foreign = default_terms().foreign_legal_forms
     return [word for word in form.legal_forms if word in foreign]
+
+
+def _legal_name(name: str) -> str:
+    """A legal name as compared whole: cleaned (Traditional to Simplified, widths, invisible
+    characters), case and spaces set aside. A parent's legal name must be given whole: its bare
+    trade name is shared with the listed subsidiaries ("合盛硅业" in "合盛硅业（鄯善）有限公司")."""
+    return "".join(clean_text(name).text.casefold().split())
 
 
 def _places(form: NameForm) -> set[str]:
@@ -211,9 +220,8 @@ class EntityWatchlist:
                 registrations.setdefault(normalize_registration(registration), []).append(position)
         self._index: NameIndex[tuple[int, NameRole]] = NameIndex(items)
         self._name_forms = [normalize_cached(entry.name) for entry in self.entries]
-        self._parent_keys = [
-            {normalize_cached(parent).key for parent in entry.parent_names}
-            for entry in self.entries
+        self._parent_names = [
+            {_legal_name(parent) for parent in entry.parent_names} for entry in self.entries
         ]
         self._registrations = registrations
 
@@ -343,11 +351,11 @@ class EntityWatchlist:
                         f"{', '.join(p.display for p in listed_form.places if p.prefix)}.",
                     )
                 )
-        if query.key and query.key in self._parent_keys[position]:
+        if _legal_name(supplier_name) in self._parent_names[position]:
             found.append(
                 (
                     PARENT_NAME,
-                    f"'{supplier_name}' is the name the list's sources give for the parent of "
+                    f"'{supplier_name}' is the legal name the list's sources give for the parent of "
                     f"'{entry.name}', which is not itself the listing, so a reviewer must decide.",
                 )
             )
