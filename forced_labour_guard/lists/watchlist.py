@@ -133,22 +133,22 @@ def explain(supplier_name: str, hit: Hit[tuple[int, NameRole]], entry: ListEntry
     """One or two sentences a buyer can follow: why this supplier name is taken for this entry."""
     comparison = hit.comparison
     role = hit.payload[1]
-    if role == "name":
-        listed = f"the listed '{entry.name}'"
-    elif role == "alias":
-        listed = f"'{hit.name}', a name the list gives for '{entry.name}'"
-    elif role == "parent":
-        listed = f"'{hit.name}', the name of the parent company of the listed '{entry.name}'"
-    else:
-        listed = f"'{hit.name}', named on the list as a subsidiary of '{entry.name}'"
+    what = {
+        "name": f"the listed '{entry.name}'",
+        "alias": f"a name the list gives for '{entry.name}'",
+        "parent": f"the name of the parent company of the listed '{entry.name}'",
+        "subsidiary": f"named on the list as a subsidiary of '{entry.name}'",
+    }[role]
     source = entry.name_sources.get(hit.name)
     provenance = f" ({source})" if source else ""
-    listed += provenance
+    listed = (what if role == "name" else f"'{hit.name}', {what}") + provenance
     query = normalize_cached(supplier_name)
     reading = ""
     if query.from_chinese and not hit.form.from_chinese:
         reading = f" (read as '{query.romanised}' in pinyin and English)"
     if comparison.relation == "same":
+        if role != "name" and hit.name == supplier_name:
+            return f"'{supplier_name}' is {what}{provenance}."
         return (
             f"'{supplier_name}'{reading} is {listed}, once case, punctuation, word order and "
             "legal forms such as 'Co., Ltd.' are set aside."
@@ -355,8 +355,12 @@ class EntityWatchlist:
             found.append(
                 (
                     PARENT_NAME,
-                    f"'{supplier_name}' is the legal name the list's sources give for the parent of "
-                    f"'{entry.name}', which is not itself the listing, so a reviewer must decide.",
+                    "The parent of a listed company is not itself the listing, so a reviewer "
+                    "must decide."
+                    if role == "parent"
+                    else f"'{supplier_name}' is the legal name the list's sources give for the "
+                    f"parent of '{entry.name}', which is not itself the listing, so a reviewer "
+                    "must decide.",
                 )
             )
         return found

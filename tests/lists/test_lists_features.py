@@ -106,3 +106,10 @@ def test_list_entries_are_read_through_the_same_cleaning_as_suppliers() -> None:
     watchlist = EntityWatchlist(ListVersion(name="ours"), [entry])
     [match] = watchlist.match(Supplier(name="Zhongtai Chemical Co., Ltd."), min_score=BLOCK)
     assert match.score == 1.0
+
+
+def test_a_listed_alias_written_as_it_stands_is_explained_in_one_clause() -> None:
+    [match] = WATCHLIST.match(Supplier(name="Hefei Meiling Co., Ltd."), min_score=BLOCK)
+    assert match.explanation == (
+        "'Hefei Meiling Co., Ltd.' is a name the list gives for 'Changhong Meiling Co., Ltd.'."
+    )
