@@ -169,10 +169,13 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
             yield f"{node.path}.facilities[{index}]", f"its facility{name}", hit
 
 
-def _location_code(node: Node) -> tuple[FindingCode, list[str]]:
-    if node.link in _GROUP_LINKS:
+def location_code(link: Link, input_tier: bool) -> tuple[FindingCode, list[str]]:
+    """The paragraph and steps a company in the region implies, by how it was reached: a group
+    member (subsidiary, parent, operation) is A2, an input's producer A4, the supplier or a
+    sub-supplier A1. Graph screening on Spark uses the same rule for its exposure paths."""
+    if link in _GROUP_LINKS:
         return FindingCode.A2, ["B2"]
-    if node.input_tier:
+    if input_tier:
         return FindingCode.A4, ["B4"]
     return FindingCode.A1, ["B1"]
 
@@ -182,7 +185,7 @@ def detect_locations(
 ) -> list[Finding]:
     findings = []
     for node in nodes:
-        code, steps = _location_code(node)
+        code, steps = location_code(node.link, node.input_tier)
         for subject, what, hit in _place_hits(node, locator):
             if code is FindingCode.A2:
                 detail = (

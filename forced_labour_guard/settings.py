@@ -68,6 +68,26 @@ LIST_CHECK_SECONDS = Variable(
     "run too briefly to need it).",
 )
 
+ODOO_URL = Variable(
+    "ODOO_URL",
+    "",
+    "The Odoo server 'flg odoo' talks to, e.g. https://erp.example.com (--url wins).",
+)
+ODOO_DB = Variable("ODOO_DB", "", "The Odoo database 'flg odoo' screens (--db wins).")
+ODOO_API_KEY = Variable(
+    "ODOO_API_KEY",
+    "",
+    "The Odoo API key 'flg odoo' uses; never taken from the command line, never logged.",
+)
+ODOO_LOGIN = Variable(
+    "ODOO_LOGIN", "", "The Odoo user's login, needed only for JSON-RPC (--login wins)."
+)
+ODOO_PROTOCOL = Variable(
+    "ODOO_PROTOCOL",
+    "auto",
+    "json2 (Odoo 19+), jsonrpc (Odoo 16-18) or auto, chosen from /json/version (--protocol wins).",
+)
+
 VARIABLES: tuple[Variable, ...] = (
     STORE,
     LISTS,
@@ -75,6 +95,11 @@ VARIABLES: tuple[Variable, ...] = (
     XDG_CACHE_HOME,
     SMTP_PASSWORD,
     LIST_CHECK_SECONDS,
+    ODOO_URL,
+    ODOO_DB,
+    ODOO_API_KEY,
+    ODOO_LOGIN,
+    ODOO_PROTOCOL,
 )
 
 

@@ -20,7 +20,14 @@ from forced_labour_guard.errors import FlgError
 
 # Modules under forced_labour_guard.cli; each exposes register(subparsers) -> None and gives every
 # subcommand a handler via set_defaults(func=handler), handler(args) -> int.
-COMMAND_MODULES: tuple[str, ...] = ("screening", "audit", "instructions", "lists")
+COMMAND_MODULES: tuple[str, ...] = (
+    "screening",
+    "audit",
+    "instructions",
+    "lists",
+    "odoo",
+    "spark",
+)
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
-from forced_labour_guard.guard import Guard
+from forced_labour_guard.guard import B4StatusProvider, Guard
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.lists.setup import LISTS_ENV, StoredLists
@@ -78,18 +78,26 @@ def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
     suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5), and
     suppliers a recorded decision asks a B4 instruction for are queued in that file's campaign
     tables (``flg instructions pending``)."""
+    b4_status = provider_for_store(store_location(args))
+    guard = build_plain_guard(args, b4_status=b4_status)
+    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
+    return with_store(guard, args, on_decision=after)
+
+
+def build_plain_guard(
+    args: argparse.Namespace, *, b4_status: B4StatusProvider | None = None
+) -> Guard:
+    """The Guard of the policy, denied-entry and list options alone, with no store (what Spark
+    executors run, and what :func:`build_guard` wraps)."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
-    b4_status = provider_for_store(store_location(args))
-    guard = Guard.default(
+    return Guard.default(
         policy=policy,
         denied_entry=denied,
         b4_status=b4_status,
         list_loader=stored_lists_from_args(args),
         max_list_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
     )
-    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
-    return with_store(guard, args, on_decision=after)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:
