@@ -47,7 +47,7 @@ DELETION_MIN = 4
 DELETION_MAX = 16
 KEY_WEIGHTS = {"t": 1.0, "d": 0.5, "p": 0.25, "s": 0.25}
 """Exact word, deletion neighbour, first four letters, last four letters."""
-LARGE_LIST = 5_000
+LARGE_LIST = 1_000
 """From this many names on, deletion keys are asked for every word of a name's own."""
 SLIP_LIKENESS = 70
 """A name met only through a slip's key is scored when its own words read at least this much like
@@ -157,8 +157,8 @@ class NameIndex(Generic[T]):
                     weights[position] += weight
         own = _own_words(form) if form.tokens else []
         unknown = [word for word in own if f"t:{word}" not in postings]
-        for position, weight in self._slip_neighbours(own, unknown, weights).items():
-            weights[position] = weight
+        for position, weight in self._slip_neighbours(own, unknown, ()).items():
+            weights[position] += weight
         if not weights and own:
             affixes = set().union(*(_affix_keys(word) for word in own))
             for key in affixes:
