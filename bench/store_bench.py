@@ -1,13 +1,18 @@
-"""Audit store throughput: appends per second (one process, then four at once) and verify time.
+"""Audit store throughput on both backends: appends per second (one process, then several at once)
+and the time to verify 100,000 entries.
 
 Run from the repository root::
 
-    python bench/store_bench.py                  # defaults: 5,000 appends, 100,000 entries to verify
-    python bench/store_bench.py --dir /data/tmp  # measure on another disk
+    python bench/store_bench.py                  # SQLite, and PostgreSQL if its programs exist
+    python bench/store_bench.py --dir /data/tmp  # SQLite on another disk
+    python bench/store_bench.py --postgres postgresql://flg@db/bench   # an existing server
 
-Each append is one decision with two findings, written in its own ``BEGIN IMMEDIATE`` transaction,
-exactly as the audited Guard writes it. The target is at least 2,000 appends per second from one
-process with the default ``synchronous=NORMAL``; ``FULL`` (a disk sync per commit) is shown too.
+Each append is one decision with two findings, written in its own transaction under the store's
+write lock (SQLite ``BEGIN IMMEDIATE``, PostgreSQL an advisory lock), exactly as the audited Guard
+writes it. The SQLite target is at least 2,000 appends per second from one process with the
+default ``synchronous=NORMAL``; ``FULL`` (a disk sync per commit) is shown too. Without
+``--postgres`` a throwaway local cluster is started with fsync on (durable commits), as a server
+would run.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from forced_labour_guard.model import (
     FindingCode,
     ListVersion,
 )
-from forced_labour_guard.store import DecisionRecord, SqliteStore
-from forced_labour_guard.store.sqlite import Synchronous
+from forced_labour_guard.store import DecisionRecord, SqlStore, open_store
+from forced_labour_guard.store.database import Synchronous
+from tests.postgres_cluster import cluster, fresh_database, server_programs
 
 TARGET_APPENDS_PER_SECOND = 2000
 
@@ -76,7 +82,7 @@ def _append(
     ready: Any = None,
     go: Any = None,
 ) -> None:
-    store = SqliteStore(path, synchronous=synchronous)
+    store = SqlStore(path, synchronous=synchronous)
     decisions = [sample_decision(number) for number in range(offset, offset + count)]
     if ready is not None and go is not None:
         ready.release()
@@ -92,17 +98,15 @@ def _append(
     store.close()
 
 
-def single(directory: Path, count: int, synchronous: Synchronous) -> float:
-    path = str(directory / f"single-{synchronous}.db")
-    SqliteStore(path).close()
+def single(path: str, count: int, synchronous: Synchronous = "NORMAL") -> float:
+    open_store(path).close()
     started = time.perf_counter()
     _append(path, count, 0, synchronous)
     return count / (time.perf_counter() - started)
 
 
-def parallel(directory: Path, count: int, processes: int) -> tuple[float, int, bool]:
-    path = str(directory / "parallel.db")
-    SqliteStore(path).close()
+def parallel(path: str, count: int, processes: int) -> tuple[float, int, bool]:
+    open_store(path).close()
     context = multiprocessing.get_context("spawn")
     per_process = count // processes
     ready, go = context.Semaphore(0), context.Event()
@@ -121,15 +125,14 @@ def parallel(directory: Path, count: int, processes: int) -> tuple[float, int, b
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
-    store = SqliteStore(path)
+    store = open_store(path)
     report = store.verify()
     store.close()
     return per_process * processes / elapsed, report.entries, report.ok
 
 
-def verify_time(directory: Path, entries: int) -> tuple[float, float, bool]:
-    path = directory / "verify.db"
-    store = SqliteStore(path)
+def verify_time(path: str, entries: int) -> tuple[float, bool]:
+    store = open_store(path)
     batch = 1000
     for start in range(0, entries, batch):
         records = []
@@ -145,8 +148,28 @@ def verify_time(directory: Path, entries: int) -> tuple[float, float, bool]:
     report = store.verify()
     elapsed = time.perf_counter() - started
     store.close()
-    size_mb = path.stat().st_size / 1e6
-    return elapsed, size_mb, report.ok and report.entries == entries
+    return elapsed, report.ok and report.entries == entries
+
+
+def run_backend(name: str, new_location: Any, args: argparse.Namespace) -> None:
+    """Print the figures for one backend; ``new_location(label)`` gives an empty store location."""
+    normal = single(new_location("single"), args.appends)
+    met = "met" if normal >= TARGET_APPENDS_PER_SECOND else "NOT met"
+    target = f" (target >= {TARGET_APPENDS_PER_SECOND}: {met})" if name == "sqlite" else ""
+    print(f"{name:10} single process:          {normal:8.0f} appends/s{target}")
+    if name == "sqlite":
+        full = single(new_location("full"), max(args.appends // 5, 200), "FULL")
+        print(f"{name:10} single, synchronous=FULL: {full:8.0f} appends/s")
+    rate, entries, ok = parallel(new_location("parallel"), args.appends, args.processes)
+    print(
+        f"{name:10} {args.processes} processes at once:    {rate:8.0f} appends/s in total "
+        f"({entries} entries, chain {'valid' if ok else 'BROKEN'})"
+    )
+    seconds, ok = verify_time(new_location("verify"), args.verify_entries)
+    print(
+        f"{name:10} verify {args.verify_entries:,} entries:  {seconds:8.2f} s "
+        f"(chain {'valid' if ok else 'BROKEN'})"
+    )
 
 
 def main() -> int:
@@ -155,28 +178,25 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--verify-entries", type=int, default=100_000)
     parser.add_argument("--dir", help="directory on the disk to measure (default: system temp)")
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to measure")
+    parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flg-store-bench-", dir=args.dir))
     try:
-        normal = single(directory, args.appends, "NORMAL")
-        print(
-            f"single process, synchronous=NORMAL: {normal:8.0f} appends/s "
-            f"(target >= {TARGET_APPENDS_PER_SECOND}: {'met' if normal >= TARGET_APPENDS_PER_SECOND else 'NOT met'})"
-        )
-        full = single(directory, max(args.appends // 5, 200), "FULL")
-        print(f"single process, synchronous=FULL:   {full:8.0f} appends/s")
-        rate, entries, ok = parallel(directory, args.appends, args.processes)
-        print(
-            f"{args.processes} processes at once:                {rate:8.0f} appends/s in total "
-            f"({entries} entries, chain {'valid' if ok else 'BROKEN'})"
-        )
-        seconds, size_mb, ok = verify_time(directory, args.verify_entries)
-        print(
-            f"verify {args.verify_entries:,} entries:             {seconds:8.2f} s "
-            f"({size_mb:.0f} MB file, chain {'valid' if ok else 'BROKEN'})"
-        )
+        run_backend("sqlite", lambda label: str(directory / f"{label}.db"), args)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+    if args.no_postgres:
+        return 0
+    if args.postgres:
+        run_backend("postgresql", lambda _label: fresh_database(args.postgres), args)
+        return 0
+    programs = server_programs()
+    if programs is None:
+        print("postgresql: skipped (no PostgreSQL server programs here; pass --postgres URL)")
+        return 0
+    with cluster(programs, durable=True) as server:
+        run_backend("postgresql", lambda _label: fresh_database(server), args)
     return 0
 
 

@@ -34,8 +34,9 @@ class Variable:
 STORE = Variable(
     "FLG_STORE",
     "",
-    "The audit store (a SQLite file) the flg screening, audit, override and instructions "
-    "commands use when --store is not given. Unset: screening records nothing.",
+    "The store (a SQLite file path or sqlite:///PATH, or a postgresql:// URL) the flg screening, "
+    "audit, override and instructions commands use when --store is not given. Unset: screening "
+    "records nothing.",
 )
 LISTS = Variable(
     "FLG_LISTS",

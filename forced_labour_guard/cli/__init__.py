@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "instructions",
     "lists",
+    "store",
     "odoo",
     "spark",
     "serve",

@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,16 @@ from pydantic import ValidationError
 from forced_labour_guard import settings
 from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError, first_problem
-from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
 from forced_labour_guard.store import (
     Row,
     Store,
     VerifyReport,
     open_store,
-    sqlite_path,
     verify_rows,
 )
-from forced_labour_guard.store.audited import AuditedGuard, DecisionCallback
+from forced_labour_guard.store.audit_model import Override, OverrideRequest
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
-from forced_labour_guard.store.records import Override, OverrideRequest
 
 STORE_ENV = settings.STORE.name
 
@@ -42,11 +38,12 @@ STORE_ENV = settings.STORE.name
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
-    """``--store PATH``: record decisions, read first-seen dates and apply overrides from a store."""
+    """``--store PATH|URL``: record decisions, read first-seen dates and apply overrides."""
     parser.add_argument(
         "--store",
-        metavar="PATH",
-        help=f"audit store (SQLite file); default: ${STORE_ENV} if set, else no store",
+        metavar="PATH|URL",
+        help=f"the store: a SQLite file (or sqlite:///PATH) or postgresql://USER@HOST/DB; "
+        f"default: ${STORE_ENV} if set, else no store",
     )
 
 
@@ -55,28 +52,11 @@ def store_location(args: argparse.Namespace) -> str | None:
     return str(location) if location else None
 
 
-def with_store(
-    guard: Guard,
-    args: argparse.Namespace,
-    *,
-    on_decision: Sequence[DecisionCallback] = (),
-) -> Guard | AuditedGuard:
-    """The Guard itself without a store; with one, a Guard that records and applies overrides and
-    runs ``on_decision`` on each decision it records (ignored without a store)."""
-    location = store_location(args)
-    if location is None:
-        return guard
-    return AuditedGuard(guard, open_store(location), on_decision=on_decision)
-
-
 def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
     location = store_location(args)
     if location is None:
         raise UsageError(f"no audit store given: pass --store PATH or set {STORE_ENV}")
-    path = sqlite_path(location)
-    if not create and not Path(path).exists():
-        raise UsageError(f"{path}: no audit store there (check the path, or ${STORE_ENV})")
-    return open_store(path)
+    return open_store(location, create=create)
 
 
 # ------------------------------------------------------------------------ registration

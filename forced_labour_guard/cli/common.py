@@ -7,18 +7,19 @@ screening command gets the same options and the same fail-closed behaviour.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
+from forced_labour_guard.cli.audit import add_store_option, store_location
 from forced_labour_guard.denied_entry import load_denied_entry
 from forced_labour_guard.guard import B4StatusProvider, Guard
-from forced_labour_guard.instructions.pending import queue_b4_for
-from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.lists.setup import LISTS_ENV, StoredLists
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 from forced_labour_guard.model import Action
 from forced_labour_guard.policy import Policy, load_policy
+from forced_labour_guard.recording import recording_guard
 from forced_labour_guard.store.audited import AuditedGuard
 
 
@@ -34,7 +35,7 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_guard_setup_options(parser: argparse.ArgumentParser) -> None:
-    """What :func:`build_guard` reads: --policy, --denied-entry, --store and the list options
+    """What :func:`guard_from_args` reads: --policy, --denied-entry, --store and the list options
     (``flg serve`` takes these too, so the service screens exactly as the commands do)."""
     parser.add_argument("--policy", metavar="FILE", help="policy file (.toml or .json)")
     parser.add_argument(
@@ -83,7 +84,7 @@ def stored_lists_from_args(args: argparse.Namespace) -> StoredLists:
 @dataclass(frozen=True)
 class GuardOptions:
     """The options :func:`add_guard_setup_options` adds, as plain data: how ``flg serve`` hands
-    them to its worker processes, each of which builds its Guard with :func:`build_guard`."""
+    them to its worker processes, each of which opens its Guard with :func:`guard_from_args`."""
 
     store: str | None = None
     policy: str | None = None
@@ -103,26 +104,33 @@ class GuardOptions:
             max_list_age=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
         )
 
-    def build(self, *, list_check_seconds: float | None = None) -> Guard | AuditedGuard:
-        """:func:`build_guard`, as if these options had come from the command line."""
-        return build_guard(
+    def open(
+        self, *, list_check_seconds: float | None = None
+    ) -> AbstractContextManager[Guard | AuditedGuard]:
+        """:func:`guard_from_args`, as if these options had come from the command line."""
+        return guard_from_args(
             argparse.Namespace(**asdict(self)), list_check_seconds=list_check_seconds
         )
 
 
-def build_guard(
+@contextmanager
+def guard_from_args(
     args: argparse.Namespace, *, list_check_seconds: float | None = None
-) -> Guard | AuditedGuard:
-    """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
-    With a store (--store or FLG_STORE) it records every decision and applies overrides, and
-    suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5), and
-    suppliers a recorded decision asks a B4 instruction for are queued in that file's campaign
-    tables (``flg instructions pending``). A long-running caller (``flg serve``) passes
-    ``list_check_seconds`` so the stored lists are checked for a new version that often."""
-    b4_status = provider_for_store(store_location(args))
-    guard = build_plain_guard(args, b4_status=b4_status, list_check_seconds=list_check_seconds)
-    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
-    return with_store(guard, args, on_decision=after)
+) -> Iterator[Guard | AuditedGuard]:
+    """The Guard the options describe, for a ``with`` block that closes its store at the end.
+    Unreadable files raise InputError/PolicyError (exit 2). With a store (--store or FLG_STORE) it
+    records every decision and applies overrides; suppliers overdue on a B4 instruction campaign
+    kept in the same store get NO_B4_ACK (B5), and suppliers a recorded decision asks a B4
+    instruction for are queued (``flg instructions pending``). A store that cannot be opened
+    makes every decision fail closed (``recording.recording_guard``). A long-running caller
+    (``flg serve``) passes ``list_check_seconds`` so the stored lists are checked for a new
+    version that often."""
+
+    def make_guard(b4_status: B4StatusProvider | None) -> Guard:
+        return build_plain_guard(args, b4_status=b4_status, list_check_seconds=list_check_seconds)
+
+    with recording_guard(store_location(args), make_guard) as guard:
+        yield guard
 
 
 def build_plain_guard(
@@ -132,7 +140,7 @@ def build_plain_guard(
     list_check_seconds: float | None = None,
 ) -> Guard:
     """The Guard of the policy, denied-entry and list options alone, with no store (what Spark
-    executors run, and what :func:`build_guard` wraps)."""
+    executors run, and what :func:`guard_from_args` wraps)."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
     return Guard.default(

@@ -36,16 +36,17 @@ from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign import (
+    SETTING_OPTIONS,
     Campaign,
     SendResult,
     acknowledge,
     review_latest,
     select_recipients,
+    settings_for_run,
 )
 from forced_labour_guard.instructions.campaign_store import CampaignStore, ProofFile
 from forced_labour_guard.instructions.messages import attachments, reference_from_message
 from forced_labour_guard.instructions.model import (
-    CampaignSettings,
     Company,
     Instruction,
     PendingSupplier,
@@ -61,7 +62,7 @@ from forced_labour_guard.instructions.smtp import (
     SmtpSettings,
 )
 from forced_labour_guard.instructions.text import clean_inline
-from forced_labour_guard.store import sqlite_path
+from forced_labour_guard.store import open_database, parse_location
 
 PASSWORD_ENV = settings.SMTP_PASSWORD.name
 DEFAULT_CAMPAIGN = "B4"
@@ -100,16 +101,19 @@ def _store_path(args: argparse.Namespace, *, required: bool = True) -> str | Non
         if required:
             raise UsageError(f"no store given: pass --store PATH or set {STORE_ENV}")
         return None
-    return sqlite_path(location)
+    return location
 
 
 def _open_store(args: argparse.Namespace) -> CampaignStore:
     """An existing store: a typo in the path must not report an empty campaign."""
-    path = _store_path(args)
-    assert path is not None
-    if not Path(path).exists():
-        raise UsageError(f"{path}: no store there (check the path, or ${STORE_ENV})")
-    return CampaignStore(path)
+    location = _store_path(args)
+    assert location is not None
+    return CampaignStore(open_database(location, create=False))
+
+
+def _missing_file(location: str) -> bool:
+    parsed = parse_location(location)
+    return parsed.dialect == "sqlite" and not Path(parsed.target).exists()
 
 
 def _load_company(path: str) -> Company:
@@ -213,21 +217,28 @@ def _issue(args: argparse.Namespace) -> int:
         only=args.only,
         include_inactive=args.include_inactive,
     )
-    try:
-        settings = CampaignSettings(
-            response_days=args.response_days,
-            reminder_days_before=args.remind_days,
-            language=args.language,
+    given = {
+        name: value
+        for name, value in (
+            ("response_days", args.response_days),
+            ("reminder_days_before", args.remind_days),
+            ("language", args.language),
         )
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise InputError(str(first["msg"]), path=f"--{first['loc'][0]}".replace("_", "-")) from None
+        if value is not None
+    }
     deliverer = _deliverer(args)
     templates = Path(args.templates) if args.templates else None
     path = _store_path(args, required=deliverer is not None)
-    if path is None or (deliverer is None and not Path(path).exists()):
+    if path is None or (deliverer is None and _missing_file(path)):
         path = ":memory:"  # a dry run creates nothing
     with CampaignStore(path) as store, _connection(deliverer):
+        stored = store.campaign(args.campaign)[1] if args.campaign in store.campaigns() else None
+        try:
+            settings = settings_for_run(stored, given)
+        except ValidationError as error:
+            first = error.errors()[0]
+            option = SETTING_OPTIONS[str(first["loc"][0])]
+            raise InputError(str(first["msg"]), path=option) from None
         campaign = Campaign(
             store,
             args.campaign,
@@ -529,12 +540,22 @@ def register(subparsers: Any) -> None:
     issue.add_argument("--company", required=True, metavar="FILE", help="company.json (sender)")
     issue.add_argument("--campaign", default=DEFAULT_CAMPAIGN, help="campaign name (default B4)")
     issue.add_argument(
-        "--language", default="en", help="letter language when a supplier has none (en, zh)"
+        "--language",
+        help="letter language when a supplier has none (en, zh); default en for a new campaign, "
+        "else the campaign's own",
     )
     issue.add_argument("--templates", metavar="DIR", help="the company's own template folder")
-    issue.add_argument("--response-days", type=int, default=30, metavar="DAYS")
     issue.add_argument(
-        "--remind-days", type=_days, default=(7, 1), metavar="7,1", help="reminder schedule"
+        "--response-days",
+        type=int,
+        metavar="DAYS",
+        help="days to the deadline; default 30 for a new campaign, else the campaign's own",
+    )
+    issue.add_argument(
+        "--remind-days",
+        type=_days,
+        metavar="7,1",
+        help="reminder schedule; default 7,1 for a new campaign, else the campaign's own",
     )
     issue.add_argument(
         "--only", action="append", default=[], metavar="ID", help="only this supplier (repeat)"

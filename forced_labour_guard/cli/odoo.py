@@ -22,7 +22,7 @@ from forced_labour_guard.adapters.odoo.client import DEFAULT_PAGE_SIZE, OdooSett
 from forced_labour_guard.adapters.odoo.reader import OPEN_ORDER_STATES, OdooReader, Screenable
 from forced_labour_guard.adapters.odoo.writeback import OdooWriter
 from forced_labour_guard.cli.audit import add_store_option
-from forced_labour_guard.cli.common import add_list_options, build_guard, fails
+from forced_labour_guard.cli.common import add_list_options, fails, guard_from_args
 from forced_labour_guard.errors import UsageError
 from forced_labour_guard.model import Action
 
@@ -108,16 +108,16 @@ def _reader(args: argparse.Namespace) -> OdooReader:
 
 
 def _run(args: argparse.Namespace, items: Iterator[Screenable], reader: OdooReader) -> int:
-    guard = build_guard(args)
     writer = OdooWriter(reader.client, dry_run=args.dry_run)
     summary = Summary()
     worst_fails = False
     try:
-        for result in screen(items, guard, writer):
-            summary.add(result)
-            if result.decision is not None:
-                worst_fails = worst_fails or fails(result.decision.action, args.fail_on)
-            print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+        with guard_from_args(args) as guard:
+            for result in screen(items, guard, writer):
+                summary.add(result)
+                if result.decision is not None:
+                    worst_fails = worst_fails or fails(result.decision.action, args.fail_on)
+                print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
     finally:
         print(f"flg: {summary.line()}", file=sys.stderr)
     if summary.counts["unreadable"] or summary.counts["written:failed"]:

@@ -8,11 +8,13 @@ import sys
 from collections import Counter
 from typing import Any
 
-from forced_labour_guard.cli.common import add_guard_options, build_guard, fails
+from forced_labour_guard.cli.common import add_guard_options, fails, guard_from_args
 from forced_labour_guard.cli.render import render_decision
 from forced_labour_guard.errors import InputError
+from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import Decision, PurchaseOrder, Supplier
 from forced_labour_guard.records import count_records, iter_records, load_record
+from forced_labour_guard.store.audited import AuditedGuard
 
 
 def register(subparsers: Any) -> None:
@@ -56,12 +58,16 @@ def _emit(decision: Decision, args: argparse.Namespace) -> int:
 
 def _check_po(args: argparse.Namespace) -> int:
     po = load_record(PurchaseOrder, args.file)
-    return _emit(build_guard(args).check_purchase_order(po), args)
+    with guard_from_args(args) as guard:
+        decision = guard.check_purchase_order(po)
+    return _emit(decision, args)
 
 
 def _screen_supplier(args: argparse.Namespace) -> int:
     supplier = load_record(Supplier, args.file)
-    return _emit(build_guard(args).screen_supplier(supplier), args)
+    with guard_from_args(args) as guard:
+        decision = guard.screen_supplier(supplier)
+    return _emit(decision, args)
 
 
 class _Progress:
@@ -87,7 +93,11 @@ class _Progress:
 
 
 def _screen_suppliers(args: argparse.Namespace) -> int:
-    guard = build_guard(args)
+    with guard_from_args(args) as guard:
+        return _screen_all(guard, args)
+
+
+def _screen_all(guard: Guard | AuditedGuard, args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     progress = _Progress(count_records(args.file) if show else None, enabled=show)
     counts: Counter[str] = Counter()

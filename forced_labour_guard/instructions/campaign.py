@@ -10,10 +10,10 @@ next run send again rather than lose the letter (same Message-ID, so mail progra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Final, Literal
 
 from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.errors import InputError
@@ -79,6 +79,40 @@ def select_recipients(
             raise InputError(f"not in the suppliers file: {', '.join(sorted(missing))}")
         return [r for r in pool if r.key in wanted]
     return [r for r in pool if r.active or include_inactive]
+
+
+SETTING_OPTIONS: Final = {
+    "response_days": "--response-days",
+    "reminder_days_before": "--remind-days",
+    "language": "--language",
+}
+
+
+def _spell(name: str, value: object) -> str:
+    shown = ",".join(str(day) for day in value) if isinstance(value, tuple) else str(value)
+    return f"{SETTING_OPTIONS[name]} {shown}"
+
+
+def settings_for_run(stored: CampaignSettings | None, given: Mapping[str, Any]) -> CampaignSettings:
+    """The settings a run of ``issue`` uses: a new campaign takes ``given`` over the defaults; an
+    existing one keeps what it was issued with, so a daily re-run that names nothing cannot move
+    its deadlines or reminders back to the defaults. ``given`` holds only the settings the user
+    named (by ``CampaignSettings`` field). Naming a setting that differs from the stored one is an
+    InputError that shows both, because deadlines already sent were counted from the stored one."""
+    if stored is None:
+        return CampaignSettings(**given)
+    changed = {name: value for name, value in given.items() if getattr(stored, name) != value}
+    if changed:
+        names = sorted(changed, key=list(SETTING_OPTIONS).index)
+        asked = ", ".join(_spell(name, changed[name]) for name in names)
+        kept = ", ".join(_spell(name, getattr(stored, name)) for name in names)
+        raise InputError(
+            f"this campaign was issued with {kept}; this run asks for {asked}. Settings stay as "
+            "first given, since deadlines already sent count from them: run again without those "
+            "options, or start a new campaign (--campaign NAME) for the new settings",
+            path="campaign",
+        )
+    return stored
 
 
 def _sender(address: str) -> str:

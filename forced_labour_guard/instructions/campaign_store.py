@@ -1,25 +1,26 @@
-"""Persist campaigns in SQLite: instructions, reminders, acknowledgements, proof documents, events.
+"""Persist campaigns: instructions, reminders, acknowledgements, proof documents, events.
 
-The tables are prefixed ``campaign_`` so they can live in the same database file as the audit store
-(``FLG_STORE`` / ``--store``) without touching its tables; the schema has its own version table.
-Proof documents are stored once per content, keyed by SHA-256, and linked to each acknowledgement
-with the file name the supplier gave and the kind of proof; who reviewed them and when is kept on
-the acknowledgement. Every change also appends a row to ``campaign_events``, the campaign's history.
+The tables are prefixed ``campaign_`` and live in the same database as the audit chain (``FLG_STORE``
+/ ``--store``: a SQLite file or a PostgreSQL URL), under the store's one schema version and migration
+list (``store.migrations``). Proof documents are stored once per content, keyed by SHA-256, and
+linked to each acknowledgement with the file name the supplier gave and the kind of proof; who
+reviewed them and when is kept on the acknowledgement. Every change also appends a row to
+``campaign_events`` (a readable history) and, in the same transaction, a hash-chained audit entry
+holding the changed rows (B5 evidence, ``store.evidence``), which ``flg audit verify`` checks the
+tables against.
 
 Suppliers a recorded screening flagged for a B4 instruction (an A4 finding, say) wait in
 ``campaign_pending`` with the findings that put them there (``campaign_pending_reasons``) until an
 instruction to them is sent; see ``instructions.pending``.
 
-Dates are ISO strings, timestamps ISO 8601 in UTC. WAL mode lets a status report read while a
-campaign is being sent. The schema moves forward only: a file made by an older version gets the
-missing tables when it is opened (``_MIGRATIONS``); a newer one is refused.
+Dates are ISO strings, timestamps ISO 8601 in UTC. One store object may be shared by threads: each
+thread gets its own connection (``store.database``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,98 +41,18 @@ from forced_labour_guard.instructions.model import (
     Review,
 )
 from forced_labour_guard.model import Finding, Supplier, supplier_key
+from forced_labour_guard.store import migrations
+from forced_labour_guard.store.audit_model import EntryKind
+from forced_labour_guard.store.database import Database, Location
+from forced_labour_guard.store.evidence import (
+    acknowledgement_state,
+    as_bytes,
+    campaign_state,
+    instruction_state,
+    record_evidence,
+)
 
-SCHEMA_VERSION: Final = 2
 MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024
-
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS campaign_campaigns (
-    name TEXT PRIMARY KEY,
-    company_json TEXT NOT NULL,
-    settings_json TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS campaign_instructions (
-    reference TEXT PRIMARY KEY,
-    campaign TEXT NOT NULL REFERENCES campaign_campaigns(name),
-    supplier_key TEXT NOT NULL,
-    supplier_id TEXT,
-    supplier_name TEXT NOT NULL,
-    contact_name TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL,
-    language TEXT NOT NULL,
-    issued_on TEXT NOT NULL,
-    deadline TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    sent_at TEXT,
-    message_id TEXT,
-    overdue_marked_on TEXT,
-    UNIQUE (campaign, supplier_key)
-);
-CREATE INDEX IF NOT EXISTS campaign_instructions_supplier
-    ON campaign_instructions(supplier_key);
-CREATE TABLE IF NOT EXISTS campaign_reminders (
-    reference TEXT NOT NULL REFERENCES campaign_instructions(reference),
-    sent_on TEXT NOT NULL,
-    sent_at TEXT NOT NULL,
-    message_id TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS campaign_documents (
-    sha256 TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    content BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS campaign_acknowledgements (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    reference TEXT NOT NULL REFERENCES campaign_instructions(reference),
-    received_on TEXT NOT NULL,
-    signed_by TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    recorded_by TEXT NOT NULL DEFAULT '',
-    recorded_at TEXT NOT NULL,
-    review TEXT NOT NULL DEFAULT 'pending',
-    reviewed_by TEXT NOT NULL DEFAULT '',
-    reviewed_at TEXT,
-    review_note TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS campaign_proofs (
-    ack_id INTEGER NOT NULL REFERENCES campaign_acknowledgements(id),
-    sha256 TEXT NOT NULL REFERENCES campaign_documents(sha256),
-    file_name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    PRIMARY KEY (ack_id, sha256, file_name)
-);
-CREATE TABLE IF NOT EXISTS campaign_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    reference TEXT NOT NULL,
-    at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    actor TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-);
-"""
-
-# Version -> the statements that bring a file from the version before up to it. A new file runs
-# the version 1 schema above and then every step, so old and new files end up alike.
-_MIGRATIONS: Final[dict[int, str]] = {
-    2: """
-CREATE TABLE IF NOT EXISTS campaign_pending (
-    supplier_key TEXT PRIMARY KEY,
-    supplier_json TEXT NOT NULL,
-    first_flagged_on TEXT NOT NULL,
-    last_flagged_on TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS campaign_pending_reasons (
-    supplier_key TEXT NOT NULL REFERENCES campaign_pending(supplier_key),
-    code TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    decision_subject TEXT,
-    first_flagged_on TEXT NOT NULL,
-    PRIMARY KEY (supplier_key, code, subject)
-);
-""",
-}
 
 
 @dataclass(frozen=True)
@@ -155,24 +76,27 @@ class ProofFile:
 
 
 class CampaignStore:
-    """The campaign tables in one SQLite file. Not shared between threads; open one per thread."""
+    """The campaign tables of a store; safe to share between threads (a connection per thread)."""
 
-    def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
-        self.path = str(path)
+    def __init__(
+        self,
+        location: str | Path | Location | Database,
+        *,
+        clock: Clock = utc_now,
+        connect_retry: float = 20.0,
+    ) -> None:
         self._clock = clock
+        self.db = (
+            location
+            if isinstance(location, Database)
+            else Database(location, busy_timeout=10.0, connect_retry=connect_retry)
+        )
+        self.path = self.db.display
         try:
-            self._db = sqlite3.connect(self.path, timeout=10.0)
-        except sqlite3.Error as error:
-            raise InputError(f"cannot open the store ({error})", source=self.path) from None
-        self._db.row_factory = sqlite3.Row
-        try:
-            self._db.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            self._db.close()
-            raise InputError(f"not a usable SQLite store ({error})", source=self.path) from None
+            migrations.migrate(self.db, at=clock())
+        except BaseException:
+            self.db.close()
+            raise
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -188,70 +112,58 @@ class CampaignStore:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
-
-    def _migrate(self) -> None:
-        with self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS campaign_schema_version (version INTEGER NOT NULL)"
-            )
-            row = self._db.execute("SELECT MAX(version) FROM campaign_schema_version").fetchone()
-            version = row[0]
-            if version is not None and version > SCHEMA_VERSION:
-                raise InputError(
-                    f"campaign tables are at schema version {version}, newer than this "
-                    f"forced_labour_guard understands ({SCHEMA_VERSION}); upgrade the package",
-                    source=self.path,
-                )
-            if version is None:  # a new file: the first schema and every step, noted once
-                _run_script(self._db, _SCHEMA)
-                for step in range(2, SCHEMA_VERSION + 1):
-                    _run_script(self._db, _MIGRATIONS[step])
-                self._db.execute(
-                    "INSERT INTO campaign_schema_version (version) VALUES (?)", (SCHEMA_VERSION,)
-                )
-                return
-            for step in range(version + 1, SCHEMA_VERSION + 1):  # an old file: a row per step
-                _run_script(self._db, _MIGRATIONS[step])
-                self._db.execute(
-                    "INSERT INTO campaign_schema_version (version) VALUES (?)", (step,)
-                )
+        self.db.close()
 
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat()
 
     def _event(self, reference: str, kind: str, actor: str = "", detail: str = "") -> None:
-        self._db.execute(
+        self.db.execute(
             "INSERT INTO campaign_events (reference, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?)",
             (reference, self._now(), kind, actor, detail),
+        )
+
+    def _chain(
+        self, kind: EntryKind, body: dict[str, Any], *, reference: str | None = None
+    ) -> None:
+        """Chain the rows' new states as B5 evidence (inside the caller's transaction)."""
+        supplier = None
+        if reference is not None:
+            supplier = str(instruction_state(self.db, reference)["supplier_key"])
+        record_evidence(
+            self.db, kind, body, at=self._clock(), reference=reference, supplier_key=supplier
         )
 
     # -- campaigns ----------------------------------------------------------------------------
 
     def save_campaign(self, name: str, company: Company, settings: CampaignSettings) -> None:
         """Create the campaign, or update who sends it and its settings for later messages."""
-        with self._db:
-            self._db.execute(
+        with self.db.transaction():
+            self.db.execute(
                 "INSERT INTO campaign_campaigns (name, company_json, settings_json, created_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
                 "company_json = excluded.company_json, settings_json = excluded.settings_json",
                 (name, company.model_dump_json(), settings.model_dump_json(), self._now()),
             )
+            self._chain("campaign_settings", {"campaign": campaign_state(self.db, name)})
 
     def campaign(self, name: str) -> tuple[Company, CampaignSettings]:
-        row = self._db.execute(
+        found = self.db.fetch_dicts(
             "SELECT company_json, settings_json FROM campaign_campaigns WHERE name = ?", (name,)
-        ).fetchone()
-        if row is None:
+        )
+        if not found:
             raise InputError(f"no campaign named {name!r} in the store", source=self.path)
+        row = found[0]
         return (
             Company.model_validate_json(row["company_json"]),
             CampaignSettings.model_validate_json(row["settings_json"]),
         )
 
     def campaigns(self) -> list[str]:
-        rows = self._db.execute("SELECT name FROM campaign_campaigns ORDER BY created_at, name")
-        return [row["name"] for row in rows]
+        rows = self.db.execute(
+            "SELECT name FROM campaign_campaigns ORDER BY created_at, name"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
 
     # -- instructions -------------------------------------------------------------------------
 
@@ -259,8 +171,8 @@ class CampaignStore:
         """Record an instruction before it is sent; a draft never sent is updated (e.g. a corrected
         address). Returns False when the reference was already sent and nothing changed."""
         i = instruction
-        with self._db:
-            cursor = self._db.execute(
+        with self.db.transaction():
+            cursor = self.db.execute(
                 "INSERT INTO campaign_instructions (reference, campaign, supplier_key, "
                 "supplier_id, supplier_name, contact_name, email, language, issued_on, deadline, "
                 "channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -285,6 +197,8 @@ class CampaignStore:
             )
             if cursor.rowcount:
                 self._event(i.reference, "recorded", detail=supplier_json)
+                state = instruction_state(self.db, i.reference)
+                self._chain("instruction_issued", {"instruction": state}, reference=i.reference)
             return cursor.rowcount == 1
 
     def mark_sent(
@@ -298,8 +212,8 @@ class CampaignStore:
         location: str,
     ) -> None:
         """The instruction left: its issue date and deadline count from now."""
-        with self._db:
-            self._db.execute(
+        with self.db.transaction():
+            self.db.execute(
                 "UPDATE campaign_instructions SET sent_at = ?, issued_on = ?, deadline = ?, "
                 "channel = ?, message_id = ? WHERE reference = ?",
                 (
@@ -312,31 +226,42 @@ class CampaignStore:
                 ),
             )
             self._event(reference, "issued", detail=f"{channel} {location}; deadline {deadline}")
+            state = instruction_state(self.db, reference)
+            self._chain("instruction_sent", {"instruction": state}, reference=reference)
 
     def record_failure(self, reference: str, reason: str) -> None:
-        with self._db:
+        with self.db.transaction():
             self._event(reference, "send_failed", detail=reason)
 
     def add_reminder(self, reference: str, *, sent_on: dt.date, message_id: str) -> None:
-        with self._db:
-            self._db.execute(
+        reminder = {
+            "reference": reference,
+            "sent_on": sent_on.isoformat(),
+            "sent_at": self._now(),
+            "message_id": message_id,
+        }
+        with self.db.transaction():
+            self.db.execute(
                 "INSERT INTO campaign_reminders (reference, sent_on, sent_at, message_id) "
                 "VALUES (?, ?, ?, ?)",
-                (reference, sent_on.isoformat(), self._now(), message_id),
+                tuple(reminder.values()),
             )
             self._event(reference, "reminded", detail=f"on {sent_on}")
+            self._chain("reminder_sent", {"reminder": reminder}, reference=reference)
 
     def mark_overdue(self, reference: str, *, on: dt.date) -> bool:
         """Note, once, the day an instruction was found overdue; False if it was already noted
         (another run got there first), so the history holds one 'overdue' event per lapse."""
-        with self._db:
-            cursor = self._db.execute(
+        with self.db.transaction():
+            cursor = self.db.execute(
                 "UPDATE campaign_instructions SET overdue_marked_on = ? "
                 "WHERE reference = ? AND overdue_marked_on IS NULL",
                 (on.isoformat(), reference),
             )
             if cursor.rowcount:
                 self._event(reference, "overdue", detail=f"noticed on {on}")
+                state = instruction_state(self.db, reference)
+                self._chain("instruction_overdue", {"instruction": state}, reference=reference)
             return cursor.rowcount == 1
 
     # -- acknowledgements and proof -----------------------------------------------------------
@@ -368,28 +293,30 @@ class CampaignStore:
                     "or a hash reference instead",
                     source=proof.file_name,
                 )
-        with self._db:
-            cursor = self._db.execute(
-                "INSERT INTO campaign_acknowledgements (reference, received_on, signed_by, note, "
-                "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (reference, received_on.isoformat(), signed_by, note, recorded_by, self._now()),
+        with self.db.transaction():
+            ack_id = int(
+                self.db.execute(
+                    "INSERT INTO campaign_acknowledgements (reference, received_on, signed_by, "
+                    "note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    (reference, received_on.isoformat(), signed_by, note, recorded_by, self._now()),
+                ).fetchall()[0][0]
             )
-            ack_id = cursor.lastrowid
-            assert ack_id is not None
             for proof in proofs:
                 digest = hashlib.sha256(proof.content).hexdigest()
-                self._db.execute(
-                    "INSERT OR IGNORE INTO campaign_documents (sha256, size, content) "
-                    "VALUES (?, ?, ?)",
+                self.db.execute(
+                    "INSERT INTO campaign_documents (sha256, size, content) "
+                    "VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                     (digest, len(proof.content), proof.content),
                 )
-                self._db.execute(
-                    "INSERT OR IGNORE INTO campaign_proofs (ack_id, sha256, file_name, kind) "
-                    "VALUES (?, ?, ?, ?)",
+                self.db.execute(
+                    "INSERT INTO campaign_proofs (ack_id, sha256, file_name, kind) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (ack_id, digest, proof.file_name, proof.kind.value),
                 )
             names = ", ".join(f"{p.file_name} ({p.kind.value})" for p in proofs) or "no proof"
             self._event(reference, "acknowledged", recorded_by, f"ack {ack_id}: {names}")
+            state = acknowledgement_state(self.db, ack_id)
+            self._chain("acknowledgement", {"acknowledgement": state}, reference=reference)
             if review is Review.ACCEPTED or review is Review.REJECTED:
                 self._decide(
                     ack_id, accepted=review is Review.ACCEPTED, reviewer=reviewer, note=review_note
@@ -401,7 +328,7 @@ class CampaignStore:
     ) -> Acknowledgement:
         """Accept or reject an acknowledgement's proof. A decision, once taken, is not changed:
         the supplier sends a new acknowledgement instead, so the history stays readable."""
-        with self._db:
+        with self.db.transaction():
             self._decide(ack_id, accepted=accepted, reviewer=reviewer, note=note)
         return self._acknowledgement(ack_id)
 
@@ -424,7 +351,7 @@ class CampaignStore:
                 source=self.path,
             )
         verdict = Review.ACCEPTED if accepted else Review.REJECTED
-        cursor = self._db.execute(
+        cursor = self.db.execute(
             "UPDATE campaign_acknowledgements SET review = ?, reviewed_by = ?, "
             "reviewed_at = ?, review_note = ? WHERE id = ? AND review = ?",
             (verdict.value, reviewer.strip(), self._now(), note, ack_id, Review.PENDING.value),
@@ -437,27 +364,31 @@ class CampaignStore:
             )
         self._event(current.reference, f"proof_{verdict.value}", reviewer.strip(), note)
         if accepted:
-            self._db.execute(
+            self.db.execute(
                 "UPDATE campaign_instructions SET overdue_marked_on = NULL WHERE reference = ?",
                 (current.reference,),
             )
+        body = {
+            "acknowledgement": acknowledgement_state(self.db, ack_id),
+            "instruction": instruction_state(self.db, current.reference),
+        }
+        self._chain("acknowledgement_review", body, reference=current.reference)
 
     def document(self, sha256: str) -> bytes:
-        row = self._db.execute(
+        row = self.db.execute(
             "SELECT content FROM campaign_documents WHERE sha256 = ?", (sha256,)
         ).fetchone()
         if row is None:
             raise InputError(f"no proof document with SHA-256 {sha256}", source=self.path)
-        content: bytes = row["content"]
-        return content
+        return as_bytes(row[0])
 
     def _acknowledgement(self, ack_id: int) -> Acknowledgement:
-        row = self._db.execute(
+        found = self.db.fetch_dicts(
             "SELECT * FROM campaign_acknowledgements WHERE id = ?", (ack_id,)
-        ).fetchone()
-        if row is None:
+        )
+        if not found:
             raise InputError(f"no acknowledgement with id {ack_id}", source=self.path)
-        return self._ack_from_row(row, self._proofs([ack_id]).get(ack_id, []))
+        return self._ack_from_row(found[0], self._proofs([ack_id]).get(ack_id, []))
 
     def _proofs(self, ack_ids: Iterable[int]) -> dict[int, list[ProofDocument]]:
         ids = list(ack_ids)
@@ -465,7 +396,7 @@ class CampaignStore:
         if not ids:
             return found
         marks = ",".join("?" * len(ids))
-        rows = self._db.execute(
+        rows = self.db.fetch_dicts(
             "SELECT p.ack_id, p.sha256, p.file_name, p.kind, d.size FROM campaign_proofs p "
             f"JOIN campaign_documents d USING (sha256) WHERE p.ack_id IN ({marks}) "
             "ORDER BY p.file_name",
@@ -483,7 +414,7 @@ class CampaignStore:
         return found
 
     @staticmethod
-    def _ack_from_row(row: sqlite3.Row, proofs: list[ProofDocument]) -> Acknowledgement:
+    def _ack_from_row(row: dict[str, Any], proofs: list[ProofDocument]) -> Acknowledgement:
         return Acknowledgement(
             id=row["id"],
             reference=row["reference"],
@@ -515,17 +446,21 @@ class CampaignStore:
         supplier record is refreshed to the latest one seen."""
         key = supplier_key(supplier)
         day = on.isoformat()
-        with self._db:
-            self._db.execute(
+        with self.db.transaction():
+            self.db.execute(
                 "INSERT INTO campaign_pending (supplier_key, supplier_json, first_flagged_on, "
                 "last_flagged_on) VALUES (?, ?, ?, ?) ON CONFLICT(supplier_key) DO UPDATE SET "
                 "supplier_json = excluded.supplier_json, "
-                "first_flagged_on = MIN(first_flagged_on, excluded.first_flagged_on), "
-                "last_flagged_on = MAX(last_flagged_on, excluded.last_flagged_on)",
+                "first_flagged_on = CASE WHEN excluded.first_flagged_on < "
+                "campaign_pending.first_flagged_on THEN excluded.first_flagged_on "
+                "ELSE campaign_pending.first_flagged_on END, "
+                "last_flagged_on = CASE WHEN excluded.last_flagged_on > "
+                "campaign_pending.last_flagged_on THEN excluded.last_flagged_on "
+                "ELSE campaign_pending.last_flagged_on END",
                 (key, supplier.model_dump_json(exclude_none=True), day, day),
             )
             for finding in findings:
-                self._db.execute(
+                self.db.execute(
                     "INSERT INTO campaign_pending_reasons (supplier_key, code, subject, detail, "
                     "decision_subject, first_flagged_on) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(supplier_key, code, subject) DO UPDATE SET "
@@ -548,18 +483,18 @@ class CampaignStore:
         takes the supplier off the list, and nothing has to be marked."""
         where = "" if supplier_key is None else "AND p.supplier_key = ?"
         params: list[Any] = [] if supplier_key is None else [supplier_key]
-        rows = self._db.execute(
+        rows = self.db.fetch_dicts(
             "SELECT * FROM campaign_pending p WHERE NOT EXISTS (SELECT 1 FROM "
             "campaign_instructions i WHERE i.supplier_key = p.supplier_key AND i.sent_at IS NOT "
             f"NULL) {where} ORDER BY p.first_flagged_on, p.supplier_key",
             params,
-        ).fetchall()
+        )
         if not rows:
             return []
         keys = [row["supplier_key"] for row in rows]
         marks = ",".join("?" * len(keys))
         reasons: dict[str, list[PendingReason]] = {}
-        for r in self._db.execute(
+        for r in self.db.fetch_dicts(
             f"SELECT * FROM campaign_pending_reasons WHERE supplier_key IN ({marks}) "
             "ORDER BY first_flagged_on, code, subject",
             keys,
@@ -609,24 +544,24 @@ class CampaignStore:
                 where.append(f"{column} = ?")
                 params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(
+        rows = self.db.fetch_dicts(
             f"SELECT * FROM campaign_instructions {clause} ORDER BY issued_on, reference", params
-        ).fetchall()
+        )
         if not rows:
             return []
         refs = [row["reference"] for row in rows]
         marks = ",".join("?" * len(refs))
         reminders: dict[str, list[dt.date]] = {}
-        for r in self._db.execute(
+        for r in self.db.fetch_dicts(
             f"SELECT reference, sent_on FROM campaign_reminders WHERE reference IN ({marks}) "
             "ORDER BY sent_on",
             refs,
         ):
             reminders.setdefault(r["reference"], []).append(dt.date.fromisoformat(r["sent_on"]))
-        ack_rows = self._db.execute(
+        ack_rows = self.db.fetch_dicts(
             f"SELECT * FROM campaign_acknowledgements WHERE reference IN ({marks}) ORDER BY id",
             refs,
-        ).fetchall()
+        )
         proofs = self._proofs(row["id"] for row in ack_rows)
         acks: dict[str, list[Acknowledgement]] = {}
         for a in ack_rows:
@@ -657,7 +592,7 @@ class CampaignStore:
 
     def events(self, reference: str | None = None) -> list[Event]:
         clause, params = ("WHERE reference = ?", [reference]) if reference else ("", [])
-        rows = self._db.execute(f"SELECT * FROM campaign_events {clause} ORDER BY id", params)
+        rows = self.db.fetch_dicts(f"SELECT * FROM campaign_events {clause} ORDER BY id", params)
         return [
             Event(
                 reference=row["reference"],
@@ -668,15 +603,6 @@ class CampaignStore:
             )
             for row in rows
         ]
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run each statement of ``script`` inside the caller's transaction (``executescript`` would
-    commit first). Every statement is ``IF NOT EXISTS``, so two processes opening an old file at
-    once both succeed."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
 
 
 def _timestamp(value: str | None) -> dt.datetime | None:

@@ -13,7 +13,6 @@ import datetime as dt
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign_store import CampaignStore
 from forced_labour_guard.model import Finding, Supplier, supplier_key
-from forced_labour_guard.store import sqlite_path
 
 
 class B4StatusProvider:
@@ -33,11 +32,10 @@ class B4StatusProvider:
 
 
 def provider_for_store(location: str | None) -> B4StatusProvider | None:
-    """The provider over the campaign tables in the store file at ``location`` (the same SQLite
-    file as the audit trail, ``--store`` / ``FLG_STORE``); None without a store. A location that
-    is not a SQLite file is a StoreError, as it is for the audit store. The campaign tables are
-    created if missing, and stay empty until a campaign is issued, so screening then finds no
-    NO_B4_ACK."""
+    """The provider over the campaign tables of the store at ``location`` (the same database as
+    the audit trail, ``--store`` / ``FLG_STORE``: a SQLite file or a PostgreSQL URL); None without
+    a store. The tables are created if missing, and stay empty until a campaign is issued, so
+    screening then finds no NO_B4_ACK."""
     if not location:
         return None
-    return B4StatusProvider(CampaignStore(sqlite_path(location)))
+    return B4StatusProvider(CampaignStore(location))

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from forced_labour_guard.model import ListVersion, Supplier
 
-MatchBasis = Literal["registration_id", "name", "alias", "subsidiary"]
+MatchBasis = Literal["registration_id", "name", "alias", "subsidiary", "parent"]
 
 
 class WatchlistMatch(BaseModel):

@@ -40,6 +40,16 @@ class ListEntry(BaseModel):
     subsidiaries: list[str] = Field(
         default_factory=list, description="Subsidiaries named in the listing itself."
     )
+    parent_names: list[str] = Field(
+        default_factory=list,
+        description="Names of the listed entity's parent, which is not itself this listing: "
+        "a supplier with such a name is put to review, never blocked on it.",
+    )
+    name_sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where an alias or parent name comes from when the listing itself does not "
+        "give it (e.g. a Chinese legal name from the company's own filing).",
+    )
     country: str | None = None
     registration_ids: list[str] = Field(default_factory=list)
     sections: list[str] = Field(default_factory=list, description="E.g. UFLPA 2(d)(2)(B)(ii).")

@@ -82,6 +82,30 @@ def _notice_citation(
     return ("DHS UFLPA Entity List (listing notice not identified in this snapshot)", DHS_URL)
 
 
+def _chinese_names(
+    rows: Sequence[dict[str, Any]], aliases: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """Chinese legal names carried into the entry: the listed entity's own name becomes an alias
+    (appended to ``aliases``), a parent's name a parent name; each keeps its source. Returns the
+    parent names and the sources by name."""
+    parents: list[str] = []
+    sources: dict[str, str] = {}
+    for row in rows:
+        name = row["chinese_name"]
+        relation = row["relation"]
+        if relation == "listed_entity":
+            aliases.append(name)
+            what = "Chinese legal name"
+        elif relation == "parent_of_listed":
+            parents.append(name)
+            what = "Chinese legal name of the parent company (not itself this listing)"
+        else:
+            raise ValueError(f"unknown relation {relation!r} for the Chinese name {name!r}")
+        urls = " ".join(row.get("urls") or [])
+        sources[name] = f"{what}; source: {row['source']}" + (f" ({urls})" if urls else "")
+    return parents, sources
+
+
 def bundled_from_document(document: dict[str, Any]) -> EntityWatchlist:
     """Build the watchlist from the bundled document (pure: tests may pass a trimmed copy)."""
     notices = {n["document_number"]: n for n in document["notices"] if n.get("document_number")}
@@ -95,12 +119,16 @@ def bundled_from_document(document: dict[str, Any]) -> EntityWatchlist:
         aliases = list(raw.get("aliases") or [])
         if raw.get("name_zh"):
             aliases.append(raw["name_zh"])
+        parents, sources = _chinese_names(raw.get("chinese_names") or [], aliases)
         entries.append(
             ListEntry(
                 id=raw["id"],
                 name=raw["name"],
                 aliases=aliases,
                 subsidiaries=list(raw.get("subsidiaries") or []),
+                parent_names=parents,
+                name_sources=sources,
+                country=raw.get("country", document.get("country")),
                 sections=list(raw.get("sections") or []),
                 date=dt.date.fromisoformat(raw["date_added"]) if raw.get("date_added") else None,
                 source=source,

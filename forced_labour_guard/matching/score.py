@@ -3,8 +3,13 @@
 The score is a weighted Dice coefficient over aligned tokens: each token weighs what it says about
 which company is meant (a company's own name word 1.0, a sector word 0.5, a generic word 0.25, a
 group word 0.1, a leading place 0.5, a qualifying place 0.15), and a pair of aligned tokens counts by
-its similarity. Token similarity comes from rapidfuzz; a spelling difference costs more in a short
-word, because one letter separates different Chinese trade names (Zijin, Zhijin).
+its similarity. Token similarity is rapidfuzz's Damerau-Levenshtein distance read through
+``SLIP_SIMILARITY``: one slip (a wrong, missing, doubled or swapped letter) in a long word still
+says "the same word", in a short word less so, because one letter separates different Chinese
+trade names (Zijin, Zhijin); OCR's usual confusions (rn/m, cl/d, vv/w) count as one slip. A slip
+never counts as much as the word itself, so a misspelt listed name reaches review but does not
+block on its own. Two trade names read from different Chinese characters that sound alike (纳思达,
+纳斯达) count as ``HOMOPHONE_SIMILARITY``, not as one name.
 
 Rules on top, each pinned by a test:
 
@@ -12,8 +17,14 @@ Rules on top, each pinned by a test:
 * Unless the listed name's most telling words (its own name words, or its sector words when it has
   none) are met, the score is 0: legal forms, generic words or places alone never match.
 * Digits match only exactly ("No. 4" is not "No. 5").
+* A listed name whose most telling word is met only with a slip scores at most ``SLIP_SCORE_CAP``.
 * Two different leading places ("Shanghai Zhongtai Chemical", "Xinjiang Zhongtai Chemical") mean
   different companies: the score is multiplied by ``DIFFERENT_PLACE_FACTOR``.
+* A listed word that the supplier's name carries only as a legal form ("Corps" in "Xinjiang
+  Production and Construction Corps" against "... Corporation") counts as met: the word is part of
+  the name there, not a legal form.
+* A lone letter leading the supplier's name ("B. LYSZD Trade") counts half a place when a listed
+  leading place starts with it ("Baoding").
 * A name that holds every word of the listed name, exactly, and adds only a place or a branch word
   ("Hoshine Silicon (Jiaxing) Co., Ltd." against "Hoshine Silicon Industry (Shanshan) Co., Ltd")
   is taken as a branch or subsidiary of the listed company and scores at least ``BRANCH_SCORE``.
@@ -21,10 +32,12 @@ Rules on top, each pinned by a test:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.distance import DamerauLevenshtein
 
 from forced_labour_guard.matching.normalize import Kind, NameForm, Place, Token
 
@@ -36,11 +49,24 @@ KIND_WEIGHTS: dict[Kind, float] = {
 }
 PREFIX_PLACE_WEIGHT = 0.5
 QUALIFIER_PLACE_WEIGHT = 0.15
-MIN_TOKEN_RATIO = 0.8
-"""Below this rapidfuzz ratio two words are different words."""
-SHORT_TOKEN = 6
-SHORT_TOKEN_PENALTY = 0.3
-LONG_TOKEN_PENALTY = 0.2
+SLIP_SIMILARITY: dict[int, tuple[tuple[int, float], ...]] = {
+    1: ((7, 0.75), (5, 0.7), (4, 0.7)),
+    2: ((9, 0.7), (8, 0.6)),
+}
+"""Edits (Damerau-Levenshtein) -> (shortest length of the longer word, similarity), first fit wins.
+Absent: different words. One edit in a word of four letters or more, two in one of eight or more."""
+MAX_SLIPS = max(SLIP_SIMILARITY)
+OCR_CUTOFF = MAX_SLIPS + 2
+"""An OCR confusion (rn for m) can add up to two edits per word; farther words are different."""
+_distance = DamerauLevenshtein.distance
+OCR_CONFUSIONS = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+_OCR_PAIRS = re.compile("|".join(seen for seen, _ in OCR_CONFUSIONS))
+HOMOPHONE_SIMILARITY = 0.75
+SLIP_SCORE_CAP = 0.85
+"""The most a name scores when one of the listed name's most telling words is met only with a
+slip (or by a homophone): review, since one letter also separates two real companies."""
+INITIAL_PLACE_CREDIT = 0.5
+LEGAL_WORD_STEM = 4
 DIFFERENT_PLACE_FACTOR = 0.6
 BRANCH_SCORE = 0.92
 BRANCH_WORDS = frozenset({"branch", "subsidiary", "factory", "plant", "office", "mill"})
@@ -67,17 +93,36 @@ class Comparison:
 NO_MATCH = Comparison(0.0, "none")
 
 
+def _ocr_read(text: str) -> str:
+    for seen, meant in OCR_CONFUSIONS:
+        text = text.replace(seen, meant)
+    return text
+
+
+@lru_cache(maxsize=1 << 16)
+def slip_similarity(a: str, b: str) -> float:
+    """How much two different spellings still say "the same word" (see ``SLIP_SIMILARITY``)."""
+    edits = _distance(a, b, score_cutoff=OCR_CUTOFF)
+    if edits > MAX_SLIPS + 2:
+        return 0.0
+    if edits > 1 and _OCR_PAIRS.search(a + " " + b):
+        edits = min(edits, _distance(_ocr_read(a), _ocr_read(b)) or 1)
+    longest = len(a) if len(a) > len(b) else len(b)
+    for min_length, similarity in SLIP_SIMILARITY.get(edits, ()):
+        if longest >= min_length:
+            return similarity
+    return 0.0
+
+
 def token_similarity(a: Token, b: Token) -> float:
-    """1.0 for the same word; a penalised rapidfuzz ratio for a near spelling; else 0."""
+    """1.0 for the same word; less for a slip or for Chinese homophones; else 0."""
     if a.text == b.text:
+        if a.hanzi and b.hanzi and a.hanzi != b.hanzi:
+            return HOMOPHONE_SIMILARITY
         return 1.0
     if a.number or b.number:
         return 0.0
-    similarity = ratio(a.text, b.text) / 100.0
-    if similarity < MIN_TOKEN_RATIO:
-        return 0.0
-    short = min(len(a.text), len(b.text)) <= SHORT_TOKEN
-    return similarity - (SHORT_TOKEN_PENALTY if short else LONG_TOKEN_PENALTY)
+    return slip_similarity(a.text, b.text)
 
 
 def _weight(token: Token, form: NameForm) -> float:
@@ -89,8 +134,9 @@ def _place_weight(place: Place) -> float:
     return PREFIX_PLACE_WEIGHT if place.prefix else QUALIFIER_PLACE_WEIGHT
 
 
-def _align(query: NameForm, entry: NameForm) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one alignment of tokens, best pairs first."""
+def _alike_pairs(query: NameForm, entry: NameForm) -> list[tuple[float, int, int, float]]:
+    """Every pair of alike tokens as (weighted similarity, query position, entry position,
+    similarity), best first."""
     candidates: list[tuple[float, int, int, float]] = []
     for i, q in enumerate(query.tokens):
         for j, e in enumerate(entry.tokens):
@@ -99,37 +145,55 @@ def _align(query: NameForm, entry: NameForm) -> list[tuple[int, int, float]]:
                 weight = _weight(q, query) + _weight(e, entry)
                 candidates.append((similarity * weight, i, j, similarity))
     candidates.sort(reverse=True)
-    used_q: set[int] = set()
-    used_e: set[int] = set()
+    return candidates
+
+
+def _align(
+    candidates: list[tuple[float, int, int, float]],
+    query: NameForm,
+    entry: NameForm,
+    taken_q: set[int],
+    taken_e: set[int],
+    *,
+    exact: bool,
+) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of the tokens not yet taken, best pairs first: the same words
+    only (``exact``), or any words alike enough."""
     pairs = []
     for _, i, j, similarity in candidates:
-        if i not in used_q and j not in used_e:
-            used_q.add(i)
-            used_e.add(j)
-            pairs.append((i, j, similarity))
+        if i in taken_q or j in taken_e:
+            continue
+        if exact and query.tokens[i].text != entry.tokens[j].text:
+            continue
+        taken_q.add(i)
+        taken_e.add(j)
+        pairs.append((i, j, similarity))
     return pairs
 
 
+def _pair_weight(query: NameForm, entry: NameForm, pairs: list[tuple[int, int, float]]) -> float:
+    return sum(
+        similarity * (_weight(query.tokens[i], query) + _weight(entry.tokens[j], entry))
+        for i, j, similarity in pairs
+    )
+
+
 def _joins(
-    one: tuple[Token, ...], free_one: list[int], other: tuple[Token, ...], free_other: list[int]
+    one: NameForm, free_one: list[int], other: NameForm, free_other: list[int]
 ) -> list[tuple[int, list[int]]]:
     """Single unmatched words of ``one`` that equal 2-3 adjacent unmatched words of ``other``."""
     if not free_one or len(free_other) < 2:
         return []
+    runs = other.runs
     free = set(free_other)
-    runs: dict[str, list[int]] = {}
-    for span in (2, 3):
-        for start in range(len(other) - span + 1):
-            run = list(range(start, start + span))
-            if all(k in free for k in run):
-                runs.setdefault("".join(other[k].text for k in run), run)
     found = []
     taken: set[int] = set()
     for i in free_one:
-        joined = runs.get(one[i].text)
-        if joined is not None and not taken.intersection(joined):
-            found.append((i, joined))
-            taken.update(joined)
+        for run in runs.get(one.tokens[i].text, ()):
+            if free.issuperset(run) and not taken.intersection(run):
+                found.append((i, list(run)))
+                taken.update(run)
+                break
     return found
 
 
@@ -144,7 +208,7 @@ def _join_words(
     free_one = [i for i in range(len(one.tokens)) if i not in matched_one]
     free_other = [k for k in range(len(other.tokens)) if k not in matched_other]
     found = []
-    for i, run in _joins(one.tokens, free_one, other.tokens, free_other):
+    for i, run in _joins(one, free_one, other, free_other):
         matched_one.add(i)
         matched_other.update(run)
         weights = [_weight(other.tokens[k], other) for k in run]
@@ -159,46 +223,69 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
         if query.key and query.key == entry.key:
             return Comparison(1.0, "same", shared=(entry.romanised,))
         return NO_MATCH
-    if query.key == entry.key:
+    if query.key == entry.key and _same_characters(query, entry):
         return Comparison(1.0, "same", shared=tuple(t.display for t in entry.tokens))
 
-    pairs = _align(query, entry)
-    matched_q = {i for i, _, _ in pairs}
-    matched_e = {j for _, j, _ in pairs}
-    numerator = 0.0
-    for i, j, similarity in pairs:
-        numerator += similarity * (
-            _weight(query.tokens[i], query) + _weight(entry.tokens[j], entry)
-        )
+    alike = _alike_pairs(query, entry)
+    matched_q: set[int] = set()
+    matched_e: set[int] = set()
+    pairs = _align(alike, query, entry, matched_q, matched_e, exact=True)
+    numerator = _pair_weight(query, entry, pairs)
+    free_q = len(query.tokens) - len(matched_q)
+    free_e = len(entry.tokens) - len(matched_e)
 
     # Words written apart on one side and together on the other ("Zhong Tai", "Zhongtai") count
     # as one word on both sides: first a supplier word against listed words, then the reverse.
+    # Joins come before slips, so that "Tianhong Ji" is "Tianhongji", not a slip of it.
     joined_surplus = 0.0
-    for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
-        numerator += gain
-        joined_surplus += surplus
-        pairs.append((i, j, 1.0))
-    for j, i, gain, surplus in _join_words(entry, matched_e, query, matched_q):
-        numerator += gain
-        joined_surplus += surplus
-        pairs.append((i, j, 1.0))
+    if free_q and free_e and free_q + free_e >= 3:
+        for i, j, gain, surplus in _join_words(query, matched_q, entry, matched_e):
+            numerator += gain
+            joined_surplus += surplus
+            pairs.append((i, j, 1.0))
+        for j, i, gain, surplus in _join_words(entry, matched_e, query, matched_q):
+            numerator += gain
+            joined_surplus += surplus
+            pairs.append((i, j, 1.0))
+    if len(alike) > len(pairs):
+        slipped = _align(alike, query, entry, matched_q, matched_e, exact=False)
+        numerator += _pair_weight(query, entry, slipped)
+        pairs += slipped
 
-    telling = [j for j, t in enumerate(entry.tokens) if t.kind == entry.top]
-    if not any(j in matched_e for j in telling):
+    # A word one side carries as a legal form and the other as part of its name ("Corps").
+    rescued = 0.0
+    if len(matched_e) < len(entry.tokens) and query.legal_forms:
+        for j in _words_in_legal_forms(entry, matched_e, query.legal_forms):
+            matched_e.add(j)
+            rescued += _weight(entry.tokens[j], entry)
+            pairs.append((-1, j, 1.0))
+    if len(matched_q) < len(query.tokens) and entry.legal_forms:
+        for i in _words_in_legal_forms(query, matched_q, entry.legal_forms):
+            matched_q.add(i)
+            rescued += _weight(query.tokens[i], query)
+
+    if not any(t.kind == entry.top and j in matched_e for j, t in enumerate(entry.tokens)):
         return NO_MATCH
 
     query_places = {p.canonical for p in query.places}
     entry_places = {p.canonical for p in entry.places}
+    numerator += 2 * rescued
     denominator = sum(_weight(t, query) for t in query.tokens)
-    denominator += sum(_weight(t, entry) for t in entry.tokens) - joined_surplus
+    denominator += sum(_weight(t, entry) for t in entry.tokens) - joined_surplus + rescued
     for place in query.places:
         denominator += _place_weight(place)
         if place.canonical in entry_places:
             numerator += _place_weight(place)
+    initials = set(query.initials)
     for place in entry.places:
-        denominator += _place_weight(place)
+        weight = _place_weight(place)
+        denominator += weight
         if place.canonical in query_places:
-            numerator += _place_weight(place)
+            numerator += weight
+        elif place.prefix and place.display[:1].casefold() in initials:
+            initials.discard(place.display[:1].casefold())
+            numerator += 2 * weight * INITIAL_PLACE_CREDIT
+            denominator += weight
     score = numerator / denominator if denominator else 0.0
 
     conflict = _place_conflict(query, entry)
@@ -209,7 +296,10 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
     fuzzy = tuple(
         (query.tokens[i].display, entry.tokens[j].display) for i, j, s in pairs if s < 1.0
     )
+    pairs = [(i, j, s) for i, j, s in pairs if i >= 0]
     added_places = tuple(p.display for p in query.places if p.canonical not in entry_places)
+    if any(entry.tokens[j].kind == entry.top for i, j, s in pairs if s < 1.0):
+        score = min(score, SLIP_SCORE_CAP)
     relation: Relation = "same" if score >= 1.0 and not fuzzy else "similar"
     if conflict is None and _is_branch(query, entry, matched_q, exact, added_places):
         score = max(score, BRANCH_SCORE)
@@ -224,6 +314,37 @@ def compare(query: NameForm, entry: NameForm) -> Comparison:
         place_conflict=conflict,
         added_places=added_places,
     )
+
+
+def _same_characters(query: NameForm, entry: NameForm) -> bool:
+    """No word read from Chinese characters on both sides was read from different characters."""
+    written = {t.text: t.hanzi for t in entry.tokens if t.hanzi}
+    return all(written.get(t.text, t.hanzi) == t.hanzi for t in query.tokens if t.hanzi)
+
+
+def _words_in_legal_forms(
+    form: NameForm, matched: set[int], legal_forms: tuple[str, ...]
+) -> list[int]:
+    """Unmatched words of ``form`` that the other name carries only as a legal form: 'corps'
+    against 'corporation' or 'corp' (the same first four letters, the shorter word at most one
+    letter longer than those)."""
+    stems = {legal[:LEGAL_WORD_STEM] for legal in legal_forms}
+    found = []
+    remaining = list(legal_forms)
+    for position, token in enumerate(form.tokens):
+        if position in matched or token.text[:LEGAL_WORD_STEM] not in stems:
+            continue
+        for legal in remaining:
+            shorter = min(len(legal), len(token.text))
+            if (
+                legal[:LEGAL_WORD_STEM] == token.text[:LEGAL_WORD_STEM]
+                and len(legal) >= LEGAL_WORD_STEM
+                and shorter <= LEGAL_WORD_STEM + 1
+            ):
+                found.append(position)
+                remaining.remove(legal)
+                break
+    return found
 
 
 def _place_conflict(query: NameForm, entry: NameForm) -> tuple[str, str] | None:

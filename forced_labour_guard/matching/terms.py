@@ -9,12 +9,23 @@ spelling variants. This module only turns them into lookup structures; it does n
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
 TERMS_RESOURCE = "data/name_terms.json"
+SLIP_MIN_LENGTH = 5
+"""Table words shorter than this are not looked for behind a slip: 'co' or 'ltd' one letter off
+is as likely another word."""
+SPLIT_PIECE_MAX = 6
+"""The longest piece of a split word that is joined back (a pinyin syllable has at most six)."""
+SLIP_TWO_EDITS_LENGTH = 8
+"""From this length on, a word two edits away from a table word is read as that word."""
+SLIP_CACHE_SIZE = 100_000
+SLIP_MIN_PLACE_LENGTH = 7
+"""Place names shorter than this are not looked for behind a slip: 'Hetan' or 'Jinan' one letter
+off is as likely a trade name as a misspelt place."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,21 @@ class Terms:
     place_joined: dict[str, str]
     """Place spelling with spaces removed ("innermongolia", "xinjiang") -> canonical place name."""
     place_max_tokens: int
+    foreign_legal_forms: frozenset[str]
+    """Legal forms of company law outside China (gmbh, sa, llc, inc ...): a name that carries one
+    presents itself as a company of another country."""
+    vocabulary: frozenset[str]
+    """Every Latin word the tables know (to tell a known word from a slip)."""
+    split_starts: frozenset[str]
+    """Beginnings (at most ``SPLIT_PIECE_MAX`` letters) of known words: where a split word may start."""
+    slip_targets: tuple[str, ...]
+    """Known words long enough that a one- or two-letter slip in them can be recognised."""
+
+    slip_cache: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Words already looked up for a slip (see ``normalize._slip_of``); filled as names are read."""
+
+    def knows(self, word: str) -> bool:
+        return word in self.vocabulary
 
 
 def compile_terms(raw: dict[str, Any]) -> Terms:
@@ -52,6 +78,29 @@ def compile_terms(raw: dict[str, Any]) -> Terms:
             place_variants[words] = canonical
             place_joined["".join(words)] = canonical
     zh_terms = dict(raw["zh_terms"])
+    latin = {
+        *raw["legal_forms"],
+        *raw["legal_forms_final_only"],
+        *raw["stopwords"],
+        *raw["number_markers"],
+        *raw["abbreviations"],
+        *raw["abbreviations"].values(),
+        *raw["canonical"],
+        *raw["canonical"].values(),
+        *raw["group_words"],
+        *raw["generic_words"],
+        *raw["descriptive_words"],
+        *(word for key in raw["phrases"] for word in key.split()),
+    }
+    vocabulary = frozenset(
+        latin | {w for words in place_variants for w in words} | set(place_joined)
+    )
+    slip_targets = tuple(
+        sorted(
+            {w for w in latin if len(w) >= SLIP_MIN_LENGTH}
+            | {p for p in place_joined if len(p) >= SLIP_MIN_PLACE_LENGTH}
+        )
+    )
     zh_legal = frozenset(raw["zh_legal_forms"])
     return Terms(
         legal_forms=frozenset(raw["legal_forms"]),
@@ -70,6 +119,14 @@ def compile_terms(raw: dict[str, Any]) -> Terms:
         place_variants=place_variants,
         place_joined=place_joined,
         place_max_tokens=max(len(words) for words in place_variants),
+        foreign_legal_forms=frozenset(raw["foreign_legal_forms"]),
+        vocabulary=vocabulary,
+        split_starts=frozenset(
+            word[:length]
+            for word in vocabulary
+            for length in range(1, min(len(word), SPLIT_PIECE_MAX + 1))
+        ),
+        slip_targets=slip_targets,
     )
 
 

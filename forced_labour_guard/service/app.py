@@ -3,7 +3,7 @@
 ``create_app`` takes the settings and a function that builds the Guard (tests pass their own);
 ``app_from_environment`` is what uvicorn calls in each worker started by ``flg serve``: it reads the
 settings passed down in ``FLG_SERVICE_CONFIG`` and builds the Guard with the screening commands'
-own builder (``cli.common.build_guard``), so the service and ``flg check-po`` always agree.
+own builder (``cli.common.guard_from_args``), so the service and ``flg check-po`` always agree.
 
 Answers never carry a stack trace or an internal path: refusals are ``{"error", "field",
 "request_id"}``, an unexpected error is a bare 500 with the request id (the traceback goes to the
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +63,15 @@ def _error(status: int, message: str, field: str | None = None, **headers: str) 
 
 def create_app(
     settings: ServiceSettings,
-    build: Callable[[], Screener],
+    open_guard: Callable[[], AbstractContextManager[Screener]],
     *,
     list_paths: Sequence[str] = (),
     max_list_age: int = 90,
 ) -> FastAPI:
-    """An application whose lifespan builds the Guard with ``build`` and closes its stores."""
+    """An application whose lifespan opens the Guard with ``open_guard`` (a context manager such
+    as ``GuardOptions.open()``, which closes its stores on exit) and closes it on shutdown."""
     metrics = Metrics()
-    runner = GuardRunner(build, timeout=settings.request_timeout)
+    runner = GuardRunner(open_guard, timeout=settings.request_timeout)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -151,7 +152,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 def configured_list_files(options: GuardOptions) -> list[str]:
     """The list files the Guard reads: a refreshed UFLPA copy if one is stored, then the others
-    (the same set ``build_guard`` loads), for ``/readyz`` to keep checking."""
+    (the same set ``guard_from_args`` loads), for ``/readyz`` to keep checking."""
     lists_dir = Path(options.lists_dir) if options.lists_dir else default_lists_dir()
     paths = configured_list_paths(lists_dir, options.lists)
     uflpa = snapshot_path(lists_dir, UFLPA_SNAPSHOT_NAME)
@@ -165,7 +166,7 @@ def app_from_environment() -> FastAPI:
     check_seconds = environment.list_check_seconds()
     return create_app(
         settings,
-        lambda: options.build(list_check_seconds=check_seconds),
+        lambda: options.open(list_check_seconds=check_seconds),
         list_paths=configured_list_files(options),
         max_list_age=options.max_list_age,
     )

@@ -1,13 +1,13 @@
 """The one thread per worker that owns the Guard, and the time limit on every call into it.
 
 Why one thread. Endpoints must not screen on the event loop (a slow record would stall every other
-request and no time limit could be kept), so screening runs in a thread. But the stores on
-``main`` are not yet safe to share between threads (the campaign store's SQLite connection may only
-be used by the thread that opened it), so this worker's Guard is built in, used in and closed in one
-dedicated thread, and calls into it are queued there one at a time. That costs nothing in
-throughput: screening is pure Python and holds the GIL, so two threads in one process would not
-run it faster; parallelism comes from ``--workers`` (processes). When the stores are thread-safe,
-this single-thread executor is the one place to widen.
+request and no time limit could be kept), so screening runs in a thread. This worker's Guard is
+opened in, used in and closed in one dedicated thread (``cli.common.guard_from_args``, the same
+context manager as the screening commands), and calls into it are queued there one at a time.
+That costs nothing in throughput: screening is pure Python and holds the GIL, so two threads in one
+process would not run it faster; parallelism comes from ``--workers`` (processes). The stores are
+safe to share between threads (a connection per thread), so this executor could be widened if
+screening ever released the GIL.
 
 The time limit. Each call gets ``timeout`` seconds from when it is queued. A call that has not
 started by then is cancelled; one that is running cannot be stopped, so it finishes in the
@@ -23,6 +23,7 @@ import contextvars
 import functools
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,8 +49,11 @@ class ScreeningFailed(Exception):
 class GuardRunner:
     """Builds a Guard in its own thread and runs every call into it there, within a time limit."""
 
-    def __init__(self, build: Callable[[], Screener], *, timeout: float) -> None:
-        self._build = build
+    def __init__(
+        self, open_guard: Callable[[], AbstractContextManager[Screener]], *, timeout: float
+    ) -> None:
+        self._open_guard = open_guard
+        self._opened: AbstractContextManager[Screener] | None = None
         self.timeout = timeout
         self._executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="flg-guard"
@@ -57,10 +61,22 @@ class GuardRunner:
         self.screener: Screener | None = None
         self.startup_problem: str | None = None
 
+    def _enter(self) -> Screener:
+        opened = self._open_guard()
+        screener = opened.__enter__()
+        self._opened = opened
+        return screener
+
+    def _exit(self) -> None:
+        if self._opened is not None:
+            self._opened.__exit__(None, None, None)
+            self._opened = None
+            log.info("the Guard's stores are closed")
+
     async def start(self) -> None:
-        """Build the Guard; if that fails, remember why (every decision then blocks)."""
+        """Open the Guard; if that fails, remember why (every decision then blocks)."""
         try:
-            self.screener = await asyncio.wrap_future(self._executor.submit(self._build))
+            self.screener = await asyncio.wrap_future(self._executor.submit(self._enter))
         except Exception as error:
             log.exception("the Guard could not be built; every decision will block")
             self.startup_problem = f"it could not be set up ({type(error).__name__}: {error})"
@@ -109,32 +125,12 @@ class GuardRunner:
     async def close(self, grace: float) -> None:
         """Close the stores in the Guard's thread (after the calls queued before), then stop it."""
         if self.screener is not None:
-            future = self._executor.submit(close_stores, self.screener)
+            future = self._executor.submit(self._exit)
             try:
                 await asyncio.wait_for(asyncio.wrap_future(future), grace)
             except Exception:
                 log.exception("the stores could not be closed cleanly")
         self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def stores_of(screener: Screener) -> list[Any]:
-    """The stores a Guard built by ``build_guard`` holds open: the audit store and the campaign
-    store its B4 provider reads."""
-    stores: list[Any] = []
-    guard = screener
-    if isinstance(screener, AuditedGuard):
-        stores.append(screener.store)
-        guard = screener.guard
-    campaign_store = getattr(getattr(guard, "b4_status", None), "store", None)
-    if campaign_store is not None:
-        stores.append(campaign_store)
-    return stores
-
-
-def close_stores(screener: Screener) -> None:
-    for store in stores_of(screener):
-        store.close()
-        log.info("store closed: %s", type(store).__name__)
 
 
 def store_problem(screener: Screener) -> str | None:

@@ -25,7 +25,6 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from forced_labour_guard import settings as environment
 from forced_labour_guard.cli.common import GuardOptions
 from forced_labour_guard.service.config import ServiceSettings, hand_to_workers
-from forced_labour_guard.service.runner import close_stores
 
 FACTORY = "forced_labour_guard.service.app:app_from_environment"
 
@@ -79,7 +78,8 @@ def check_guard_options(options: GuardOptions) -> None:
     """Build the Guard once, as a screening command would, so that a bad policy file, register,
     store location or $FLG_LIST_CHECK_SECONDS stops ``flg serve`` with exit status 2 before any
     worker starts."""
-    close_stores(options.build(list_check_seconds=environment.list_check_seconds()))
+    with options.open(list_check_seconds=environment.list_check_seconds()):
+        pass
 
 
 def _stopped(signum: int, frame: object) -> None:

@@ -42,10 +42,10 @@ from forced_labour_guard.model import (
     supplier_key,
 )
 from forced_labour_guard.policy import evaluate
+from forced_labour_guard.store.audit_model import RecordKind
 from forced_labour_guard.store.base import Store, StoreError
 from forced_labour_guard.store.hashing import canonical_hash
 from forced_labour_guard.store.overrides import apply_overrides
-from forced_labour_guard.store.records import RecordKind
 
 log = logging.getLogger(__name__)
 

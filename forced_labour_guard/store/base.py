@@ -1,4 +1,4 @@
-"""The Store contract every backend implements (SQLite now; PostgreSQL can follow behind an extra).
+"""The Store contract every backend implements (one SQL store on SQLite or PostgreSQL).
 
 Callers (the audited Guard, the CLI) depend only on this Protocol. Everything that decides what an
 entry *means* (hashing, verification, override rules, export formats) is backend-free and lives in
@@ -14,14 +14,14 @@ from typing import NamedTuple, Protocol, Self
 
 from forced_labour_guard.errors import FlgError
 from forced_labour_guard.model import Decision
-from forced_labour_guard.store.chain import Row
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     AuditEntry,
     Override,
     OverrideRequest,
     RecordKind,
     VerifyReport,
 )
+from forced_labour_guard.store.chain import Row
 
 
 class StoreError(FlgError):

@@ -18,8 +18,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from forced_labour_guard.store.audit_model import GENESIS_HASH, AuditEntry, ChainBreak, VerifyReport
 from forced_labour_guard.store.hashing import canonical_json, sha256_hex
-from forced_labour_guard.store.records import GENESIS_HASH, AuditEntry, ChainBreak, VerifyReport
 
 FORMAT = "flg-audit-1"
 

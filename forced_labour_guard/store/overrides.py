@@ -6,7 +6,9 @@ that has proven its exit). The rules that keep it honest live here, not in a dat
 * it releases only findings whose code it names and that fall inside its scope (order, supplier,
   subjects); any other finding on the same order still counts;
 * it has an expiry date and no effect after it, nor once revoked;
-* releasing A1 or ENTITY_LIST (configurable) needs a second person to approve it first;
+* releasing A1 or ENTITY_LIST (configurable) needs a second person to approve it first; people are
+  told apart by name compared after trimming and case-folding (``same_person``), so "Alice" is
+  the same person as " alice" and cannot approve her own override;
 * the decision after an override still lists the released finding, marked with the override's id, and
   its reasons say who released it and why.
 """
@@ -19,12 +21,13 @@ from collections.abc import Iterable, Mapping
 from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.model import Decision, Finding
 from forced_labour_guard.policy import Policy, evaluate
-from forced_labour_guard.store.records import (
+from forced_labour_guard.store.audit_model import (
     Approval,
     Override,
     OverrideRequest,
     OverrideRules,
     Revocation,
+    same_person,
 )
 
 
@@ -59,10 +62,10 @@ def approve(override: Override, *, by: str, at: dt.datetime, note: str | None = 
     by = by.strip()
     if not by:
         raise InputError("the approver's name is empty", path="by")
-    if by == override.created_by:
+    if same_person(by, override.created_by):
         raise UsageError(f"{override.id} was created by {by}; a different person must approve it")
     _must_be_open(override, at.date())
-    if by in override.second_approvers:
+    if any(same_person(by, approval.by) for approval in override.approvals):
         raise UsageError(f"{by} has already approved {override.id}")
     approval = Approval(by=by, at=at, note=note)
     return override.model_copy(update={"approvals": [*override.approvals, approval]})

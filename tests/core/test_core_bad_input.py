@@ -16,8 +16,8 @@ import pytest
 from forced_labour_guard import Guard, PurchaseOrder, Supplier
 from forced_labour_guard.cli import main
 from forced_labour_guard.model import Action, FindingCode
+from forced_labour_guard.store import SqliteStore
 from forced_labour_guard.store.audited import AuditedGuard
-from forced_labour_guard.store.sqlite import SqliteStore
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 

@@ -259,8 +259,8 @@ def test_status_without_a_store_is_a_usage_error(
     assert "pass --store PATH or set FLG_STORE" in capsys.readouterr().err
     assert main(["instructions", "status", "--store", str(tmp_path / "none.sqlite")]) == 2
     assert "no store there" in capsys.readouterr().err
-    assert main(["instructions", "status", "--store", "postgresql://db/flg"]) == 2
-    assert "postgresql:// stores are not supported" in capsys.readouterr().err
+    assert main(["instructions", "status", "--store", "mysql://db/flg"]) == 2
+    assert "mysql:// is not a store" in capsys.readouterr().err
 
 
 def test_store_comes_from_the_environment(
@@ -322,3 +322,42 @@ def test_a_supplier_known_by_an_unclean_name_prints_as_one_clean_line(
         assert "\x1b" not in text and "\r" not in text
     assert "Evil [2J Fake line" in out and "Evil [2J Fake line  deadline" in err
     assert not any(line.startswith("Fake line") for line in (out + err).splitlines())
+
+
+def _stored_settings(files: Path) -> tuple[int, tuple[int, ...], str]:
+    with CampaignStore(files / "flg.sqlite") as store:
+        settings = store.campaign("B4")[1]
+    return settings.response_days, settings.reminder_days_before, settings.language
+
+
+def test_issuing_again_keeps_the_campaign_settings_given_first(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(files / "outbox")
+    first = issue_args(files, "--out", out, "--response-days", "45", "--remind-days", "10,3")
+    assert main([*first, "--language", "zh"]) == 0
+    assert main(issue_args(files, "--out", out)) == 0  # a daily re-run naming no settings
+    assert _stored_settings(files) == (45, (10, 3), "zh")
+    assert main(issue_args(files, "--out", out, "--response-days", "45")) == 0  # the same: fine
+    assert _stored_settings(files) == (45, (10, 3), "zh")
+
+
+def test_issuing_again_with_different_settings_is_an_error_showing_both(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(files / "outbox")
+    assert main(issue_args(files, "--out", out, "--response-days", "45")) == 0
+    capsys.readouterr()
+    assert (
+        main(issue_args(files, "--out", out, "--response-days", "20", "--remind-days", "7,1")) == 2
+    )
+    err = capsys.readouterr().err
+    assert "--response-days 45" in err and "--response-days 20" in err
+    assert "--remind-days" not in err  # 7,1 is what the campaign already has
+    assert "Traceback" not in err
+    assert _stored_settings(files) == (45, (7, 1), "en")
+
+
+def test_a_new_campaign_takes_the_default_settings(files: Path) -> None:
+    assert main(issue_args(files, "--out", str(files / "outbox"))) == 0
+    assert _stored_settings(files) == (30, (7, 1), "en")

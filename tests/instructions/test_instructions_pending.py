@@ -14,14 +14,13 @@ import pytest
 
 from forced_labour_guard.cli import main
 from forced_labour_guard.guard import Guard
-from forced_labour_guard.instructions import campaign_store
 from forced_labour_guard.instructions.campaign import Campaign
 from forced_labour_guard.instructions.campaign_store import CampaignStore
 from forced_labour_guard.instructions.model import Company, Recipient
 from forced_labour_guard.instructions.pending import b4_findings, queue_b4_for
 from forced_labour_guard.instructions.smtp import DeliveryError, EmlFolder
 from forced_labour_guard.model import Action, Decision, FindingCode, PurchaseOrder, Supplier
-from forced_labour_guard.store import SqliteStore
+from forced_labour_guard.store import SqliteStore, migrations
 from forced_labour_guard.store.audited import AuditedGuard
 
 DAY_ONE = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -306,7 +305,8 @@ def test_a_version_1_file_is_migrated_and_keeps_its_instructions(tmp_path: Path)
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE campaign_schema_version (version INTEGER NOT NULL)")
-        db.executescript(campaign_store._SCHEMA)
+        # the campaign tables as version 1 of their own scheme created them (no pending queue)
+        db.executescript(migrations._CAMPAIGNS.format(**migrations._TYPES["sqlite"]))
         db.executescript(VERSION_1_INSTRUCTION)
         db.execute("INSERT INTO campaign_schema_version VALUES (1)")
     db.close()
@@ -325,8 +325,9 @@ def test_a_version_1_file_is_migrated_and_keeps_its_instructions(tmp_path: Path)
         hook(decision, Supplier(id="V-2", name="Two"))
         assert [p.supplier_key for p in campaigns.pending()] == ["V-2"]
     with sqlite3.connect(path) as db:
-        versions = [row[0] for row in db.execute("SELECT version FROM campaign_schema_version")]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master")]
     db.close()
-    assert sorted(versions) == [1, 2] and campaign_store.SCHEMA_VERSION == 2
+    assert version == migrations.LATEST and "campaign_schema_version" not in tables
     with CampaignStore(path) as again:  # opening a current file changes nothing
         assert [p.supplier_key for p in again.pending()] == ["V-2"]

@@ -12,13 +12,10 @@ from instructions_helpers import TODAY, recipient
 
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.instructions.campaign import Campaign, acknowledge, review_latest
-from forced_labour_guard.instructions.campaign_store import (
-    SCHEMA_VERSION,
-    CampaignStore,
-    ProofFile,
-)
+from forced_labour_guard.instructions.campaign_store import CampaignStore, ProofFile
 from forced_labour_guard.instructions.model import Company, ProofKind, Review
 from forced_labour_guard.instructions.smtp import DeliveryError, EmlFolder
+from forced_labour_guard.store import StoreError, migrations
 
 
 def issued(store: CampaignStore, company: Company, tmp_path: Path, n: int = 1) -> list[str]:
@@ -27,13 +24,12 @@ def issued(store: CampaignStore, company: Company, tmp_path: Path, n: int = 1) -
     return [r.reference for r in results]
 
 
-def test_schema_is_prefixed_versioned_and_in_wal_mode(tmp_path: Path) -> None:
+def test_campaign_tables_share_the_store_schema_version_and_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite"
     CampaignStore(path).close()
     with sqlite3.connect(path) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {t for t in tables if t != "sqlite_sequence"} == {
-            "campaign_schema_version",
+        assert {t for t in tables if t.startswith("campaign_")} == {
             "campaign_campaigns",
             "campaign_instructions",
             "campaign_reminders",
@@ -44,28 +40,27 @@ def test_schema_is_prefixed_versioned_and_in_wal_mode(tmp_path: Path) -> None:
             "campaign_pending",
             "campaign_pending_reasons",
         }
-        assert db.execute("SELECT version FROM campaign_schema_version").fetchall() == [
-            (SCHEMA_VERSION,)
-        ]
+        assert "audit_entries" in tables  # one schema for the whole store
+        assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    CampaignStore(path).close()  # opening again neither fails nor adds a version row
+    CampaignStore(path).close()  # opening again neither fails nor moves the version
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT COUNT(*) FROM campaign_schema_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     CampaignStore(path).close()
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO campaign_schema_version VALUES (?)", (SCHEMA_VERSION + 1,))
-    with pytest.raises(InputError, match="newer than this"):
+        db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    with pytest.raises(StoreError, match="newer than this release"):
         CampaignStore(path)
 
 
-def test_not_a_database_is_an_input_error(tmp_path: Path) -> None:
+def test_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("this is not SQLite " * 100)
-    with pytest.raises(InputError, match="not a usable SQLite store"):
+    with pytest.raises(StoreError, match="not a database"):
         CampaignStore(path)
 
 

@@ -26,9 +26,9 @@ def test_status_says_the_bundled_list_is_partial(
 ) -> None:
     assert main(["lists", "status", "--lists-dir", str(tmp_path), "--max-age", "100000"]) == 0
     out = capsys.readouterr().out
-    assert "UFLPA Entity List: 90 listings, as of 2026-08-03" in out
+    assert "UFLPA Entity List: 95 listings, as of 2026-08-03" in out
     assert "[PARTIAL]" in out
-    assert "partial: 90 of 187 listings; refresh from the official source" in out
+    assert "partial: 95 of 187 listings; refresh from the official source" in out
     assert "bundled with the package" in out
 
 

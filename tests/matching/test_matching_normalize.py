@@ -98,3 +98,64 @@ def test_full_width_forms_are_folded() -> None:
         normalize_name("ＣＡＭＥＬ　ＧＲＯＵＰ（Ｘｉａｍｅｎ）").key
         == normalize_name("Camel Group (Xiamen)").key
     )
+
+
+def test_a_misspelt_legal_form_is_still_a_legal_form() -> None:
+    assert words("Xinjiang Zhongtai Chemical Corporatiln") == ["zhongtai", "chemical"]
+    assert words("Hetian Taida Apparel Compnay Limted") == ["taida", "apparel"]
+
+
+def test_a_split_legal_form_joins_back() -> None:
+    assert normalize_name("Aksu Huafu Co. Lt.d").legal_forms == ("company", "ltd")
+
+
+def test_a_misspelt_sector_word_is_still_a_sector_word() -> None:
+    tokens = normalize_name("Xinjiang Tianshan Wool Textille").tokens
+    assert [(t.text, t.kind) for t in tokens][-1] == ("textile", Kind.DESCRIPTIVE)
+
+
+def test_a_pinyin_trade_name_is_never_read_as_a_slip_of_a_table_word() -> None:
+    # "Mingming" is two edits from "mining", but it reads as pinyin: a trade name.
+    assert words("Mingming Chemical") == ["mingming", "chemical"]
+
+
+def test_a_place_slip_is_read_only_for_swapped_dropped_or_added_letters() -> None:
+    assert [p.canonical for p in normalize_name("Xinjiagn Zhongtai").places] == ["xinjiang"]
+    # One changed letter makes another Chinese place: Xiangyang is not Xianggang (Hong Kong).
+    assert normalize_name("Xiangyang Zhongtai").places == ()
+
+
+def test_digits_posing_as_letters_inside_a_word_are_letters() -> None:
+    assert words("Aksu Huafu Co1or Spinning") == ["huafu", "colorspinning"]
+    assert words("Xinjiang Zh0ngtai Chemical") == ["zhongtai", "chemical"]
+    assert words("No. 5 Cotton Mill")[0] == "5"
+    assert words("3M Co") == ["3m"]
+
+
+def test_split_pinyin_places_join_back() -> None:
+    assert [p.canonical for p in normalize_name("Xin Jiang Zhongtai").places] == ["xinjiang"]
+    assert [p.canonical for p in normalize_name("He Tian Taida").places] == ["hetian"]
+
+
+def test_dotted_acronyms_are_one_word() -> None:
+    assert words("T.B.E.A. Co., Ltd.") == ["tbea"]
+
+
+def test_a_lone_letter_is_an_initial_not_a_word() -> None:
+    form = normalize_name("B. LYSZD Trade and Business Co., Ltd.")
+    assert form.initials == ("b",)
+    assert "b" not in [t.text for t in form.tokens]
+
+
+def test_a_trade_name_read_from_chinese_keeps_its_characters() -> None:
+    [token] = normalize_name("納思達股份有限公司").tokens
+    assert (token.text, token.hanzi) == ("nasida", "纳思达")
+
+
+def test_chinese_branch_and_office_words_are_branch_words() -> None:
+    assert words("纳思达股份有限公司珠海分公司") == ["nasida", "branch"]
+    assert words("特变电工股份有限公司北京办事处")[-1] == "office"
+
+
+def test_invisible_characters_and_lookalike_letters_are_cleaned_first() -> None:
+    assert words("Zhong\u200btai Chеmical") == ["zhongtai", "chemical"]

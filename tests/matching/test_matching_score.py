@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forced_labour_guard.matching import compare, normalize_name
-from forced_labour_guard.matching.score import BRANCH_SCORE
+from forced_labour_guard.matching.score import BRANCH_SCORE, slip_similarity
 
 BLOCK = 0.90
 REVIEW = 0.70
@@ -97,3 +97,57 @@ def test_extra_own_name_word_in_supplier_keeps_it_below_block() -> None:
 def test_scores_are_symmetric_enough_for_exact_pairs() -> None:
     a, b = "Hebei Tomato Industry Co., Ltd.", "HEBEI TOMATO INDUSTRY CO LTD"
     assert score(a, b) == score(b, a) == 1.0
+
+
+def test_a_slip_in_the_trade_name_reaches_review_but_does_not_block() -> None:
+    score = compare(normalize_name("Ninestra Corporation"), normalize_name("Ninestar Corporation"))
+    assert 0.70 <= score.score < 0.90
+    assert score.fuzzy == (("Ninestra", "Ninestar"),)
+
+
+def test_one_letter_apart_in_a_short_trade_name_stays_below_block() -> None:
+    score = compare(
+        normalize_name("Xinjiang Tianshun Wool Textile Co., Ltd."),
+        normalize_name("Xinjiang Tianshan Wool Textile Co. Ltd."),
+    )
+    assert score.score < 0.90
+
+
+def test_ocr_confusions_count_as_one_slip() -> None:
+    # "rn" read for "m" is two edits; as an OCR confusion it counts as one.
+    assert slip_similarity("rnining", "mining") > 0
+    assert slip_similarity("xyining", "mining") == 0.0
+
+
+def test_split_syllables_join_before_a_slip_is_considered() -> None:
+    score = compare(
+        normalize_name("Xinjiang Tianhong Ji Technology Co., Ltd."),
+        normalize_name("Xinjiang Tianhongji Technology Co., Ltd."),
+    )
+    assert score.score == 1.0
+
+
+def test_chinese_homophones_written_differently_are_not_one_name() -> None:
+    score = compare(normalize_name("纳斯达股份有限公司"), normalize_name("纳思达股份有限公司"))
+    assert 0.70 <= score.score < 0.90
+
+
+def test_corps_in_a_name_meets_corporation_written_as_a_legal_form() -> None:
+    score = compare(
+        normalize_name("Xinjiang Production and Construction Corporation"),
+        normalize_name("Xinjiang Production and Construction Corps"),
+    )
+    assert score.score == 1.0
+
+
+def test_an_initial_counts_half_a_leading_place() -> None:
+    score = compare(
+        normalize_name("B. LYSZD Trade and Business Co., Ltd."),
+        normalize_name("Baoding LYSZD Trade and Business Co., Ltd."),
+    )
+    assert 0.70 <= score.score < 0.90
+    other = compare(
+        normalize_name("C. LYSZD Trade and Business Co., Ltd."),
+        normalize_name("Baoding LYSZD Trade and Business Co., Ltd."),
+    )
+    assert other.score < score.score

@@ -70,3 +70,41 @@ def tamper(path: Path, *statements: str) -> None:
         conn.commit()
     finally:
         conn.close()
+
+
+def run_sql(location: str, *statements: str) -> list[tuple[object, ...]]:
+    """Run SQL straight on a store's database (SQLite file or PostgreSQL URL), bypassing the store;
+    returns the rows of the last statement."""
+    rows: list[tuple[object, ...]] = []
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as conn:
+            for statement in statements:
+                cursor = conn.execute(statement)
+                rows = list(cursor.fetchall()) if cursor.description else []
+        return rows
+    conn = sqlite3.connect(location)
+    try:
+        for statement in statements:
+            rows = conn.execute(statement).fetchall()
+        conn.commit()
+    finally:
+        conn.close()
+    return rows
+
+
+def tamper_store(location: str, *statements: str) -> None:
+    """Edit a store as an attacker with full database rights would: drop the append-only triggers
+    first, then change rows."""
+    if location.startswith("postgresql://"):
+        drops = [
+            "DROP TRIGGER IF EXISTS audit_entries_no_update ON audit_entries",
+            "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",
+        ]
+    else:
+        drops = [
+            "DROP TRIGGER IF EXISTS audit_entries_no_update",
+            "DROP TRIGGER IF EXISTS audit_entries_no_delete",
+        ]
+    run_sql(location, *drops, *statements)

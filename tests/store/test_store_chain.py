@@ -15,9 +15,9 @@ from store_helpers import Clock, decision, finding, tamper
 
 from forced_labour_guard.model import FindingCode
 from forced_labour_guard.store import SqliteStore, StoreError, canonical_hash, verify_rows
+from forced_labour_guard.store.audit_model import GENESIS_HASH
 from forced_labour_guard.store.chain import Row, hash_row, seal
 from forced_labour_guard.store.export import read_jsonl, write_jsonl
-from forced_labour_guard.store.records import GENESIS_HASH
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from store_helpers import decision, finding
 
-from forced_labour_guard.store import SqliteStore
+from forced_labour_guard.store import open_store
 
 PROCESSES = 8
 PER_PROCESS = 500
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _append_many(path: str, worker: int, start: multiprocessing.synchronize.Event) -> None:
     start.wait()
-    store = SqliteStore(path)  # all eight create and migrate the new file at the same moment
+    store = open_store(path)  # all eight create and migrate the new store at the same moment
     for number in range(PER_PROCESS):
         store.append_decision(
             decision(finding(supplier_id=f"W{worker}"), subject=f"PO-{worker}-{number}"),
@@ -33,8 +33,8 @@ def _append_many(path: str, worker: int, start: multiprocessing.synchronize.Even
     store.close()
 
 
-def test_eight_processes_appending_keep_one_valid_chain(tmp_path: Path) -> None:
-    path = str(tmp_path / "audit.db")
+def test_eight_processes_appending_keep_one_valid_chain(store_url: str) -> None:
+    path = store_url
     context = multiprocessing.get_context("fork")
     start = context.Event()
     workers = [
@@ -45,9 +45,9 @@ def test_eight_processes_appending_keep_one_valid_chain(tmp_path: Path) -> None:
         process.start()
     start.set()
     for process in workers:
-        process.join(timeout=120)
+        process.join(timeout=300)
         assert process.exitcode == 0
-    store = SqliteStore(path)
+    store = open_store(path)
     report = store.verify()
     assert report.ok, report
     assert report.entries == PROCESSES * PER_PROCESS
@@ -62,8 +62,8 @@ _WRITER = """
 import sys
 sys.path[:0] = [{tests!r}, {repo!r}]
 from store_helpers import decision, finding
-from forced_labour_guard.store import DecisionRecord, SqliteStore
-store = SqliteStore({path!r})
+from forced_labour_guard.store import DecisionRecord, open_store
+store = open_store({path!r})
 batch = [
     DecisionRecord(decision(finding(), subject=f"PO-{{n}}"), "purchase_order", "b" * 64, f"PO-{{n}}", "S-1")
     for n in range({batch})
@@ -73,10 +73,10 @@ while True:
 """
 
 
-def test_writer_killed_mid_write_leaves_a_valid_store(tmp_path: Path) -> None:
-    path = tmp_path / "audit.db"
+def test_writer_killed_mid_write_leaves_a_valid_store(store_url: str) -> None:
+    path = store_url
     batch = 50
-    SqliteStore(path).close()
+    open_store(path).close()
     script = _WRITER.format(
         tests=str(Path(__file__).parent), repo=str(REPO), path=str(path), batch=batch
     )
@@ -84,7 +84,7 @@ def test_writer_killed_mid_write_leaves_a_valid_store(tmp_path: Path) -> None:
     for round_number in range(3):
         writer = subprocess.Popen([sys.executable, "-c", script])
         try:
-            store = SqliteStore(path)
+            store = open_store(path)
             deadline = time.monotonic() + 60
             target = (round_number + 1) * 20 * batch
             while store.count() < target:
@@ -97,7 +97,7 @@ def test_writer_killed_mid_write_leaves_a_valid_store(tmp_path: Path) -> None:
             os.kill(writer.pid, signal.SIGKILL)
             writer.wait()
         assert writer.returncode == -signal.SIGKILL
-    store = SqliteStore(path)
+    store = open_store(path)
     report = store.verify()
     assert report.ok, report
     assert report.entries % batch == 0, "a half-written batch survived the kill"
@@ -110,3 +110,56 @@ def test_writer_killed_mid_write_leaves_a_valid_store(tmp_path: Path) -> None:
         supplier_id="S-1",
     )
     assert store.verify().ok
+
+
+_HOLDER = """
+import sys, time
+sys.path[:0] = [{tests!r}, {repo!r}]
+from store_helpers import decision, finding
+from forced_labour_guard.store import open_store
+store = open_store({path!r})
+for n in range(20):
+    entry = store.append_decision(
+        decision(finding(), subject=f"PO-{{n}}"), record_kind="purchase_order",
+        record_hash="d" * 64, record_id=f"PO-{{n}}", supplier_id="S-1")
+    print(f"acknowledged {{entry.seq}} {{entry.entry_hash}}", flush=True)
+with store.db.transaction():
+    store.append_decision(
+        decision(finding(), subject="PO-never"), record_kind="purchase_order",
+        record_hash="e" * 64, record_id="PO-never", supplier_id="S-1")
+    print("inside", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_writer_killed_inside_a_transaction_loses_nothing_acknowledged(store_url: str) -> None:
+    """Every append the writer was told had succeeded survives; the one in flight leaves no trace
+    and its lock goes with it, so the next writer is not blocked."""
+    open_store(store_url).close()
+    script = _HOLDER.format(tests=str(Path(__file__).parent), repo=str(REPO), path=store_url)
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    acknowledged: list[tuple[int, str]] = []
+    try:
+        assert writer.stdout is not None
+        for line in writer.stdout:
+            if line.startswith("inside"):
+                break
+            _, seq, entry_hash = line.split()
+            acknowledged.append((int(seq), entry_hash))
+    finally:
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+    assert len(acknowledged) == 20
+    with open_store(store_url) as store:
+        store.append_decision(
+            decision(finding()),
+            record_kind="supplier",
+            record_hash="c" * 64,
+            record_id=None,
+            supplier_id="S-1",
+        )
+        report = store.verify()
+        rows = list(store.rows())
+    assert report.ok, report
+    assert [(row.seq, row.entry_hash) for row in rows[:20]] == acknowledged
+    assert len(rows) == 21 and "PO-never" not in {row.record_id for row in rows}

@@ -14,8 +14,8 @@ from forced_labour_guard.errors import InputError, UsageError
 from forced_labour_guard.model import Action, FindingCode
 from forced_labour_guard.policy import Policy
 from forced_labour_guard.store import OverrideRequest, OverrideRules, SqliteStore
+from forced_labour_guard.store.audit_model import Approval, Override
 from forced_labour_guard.store.overrides import apply_overrides, approve, new_override, revoke
-from forced_labour_guard.store.records import Override
 
 TODAY = DAY.date()
 POLICY = Policy()
@@ -248,3 +248,27 @@ def test_store_refuses_unknown_override(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no override 'OVR-9'"):
         store.approve_override("OVR-9", by="bob")
     assert store.count() == 0
+
+
+@pytest.mark.parametrize(
+    "author, approver", [("alice", "Alice"), (" alice", "ALICE "), ("Ångström", "ångström")]
+)
+def test_four_eyes_rule_compares_names_ignoring_case_and_spaces(author: str, approver: str) -> None:
+    override = make(FindingCode.ENTITY_LIST, supplier_id="S-1", by=author)
+    with pytest.raises(UsageError, match="different person"):
+        approve(override, by=approver, at=DAY)
+
+
+def test_same_second_approver_in_another_spelling_is_refused() -> None:
+    approved = approve(make(FindingCode.A1, supplier_id="S-1"), by="bob", at=DAY)
+    with pytest.raises(UsageError, match="already approved"):
+        approve(approved, by=" BOB", at=DAY)
+
+
+def test_author_approval_recorded_under_another_spelling_does_not_release() -> None:
+    """An override stored before the rule, 'approved' by its author in capitals, stays pending."""
+    raw = decision(finding(FindingCode.A1))
+    override = make(FindingCode.A1, supplier_id="S-1", by="alice")
+    stored = override.model_copy(update={"approvals": [Approval(by="Alice", at=DAY)]})
+    assert stored.status(TODAY) == "pending_approval"
+    assert apply_overrides(raw, [stored], today=TODAY, po_id="PO-1", policy=POLICY) == raw

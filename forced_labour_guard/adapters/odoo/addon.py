@@ -41,8 +41,7 @@ from forced_labour_guard.instructions.model import (
     ProofKind,
     Recipient,
 )
-from forced_labour_guard.instructions.pending import queue_b4_for
-from forced_labour_guard.instructions.provider import provider_for_store
+from forced_labour_guard.instructions.provider import B4StatusProvider
 from forced_labour_guard.instructions.smtp import DeliveryError
 from forced_labour_guard.instructions.templates import available_languages
 from forced_labour_guard.lists.refresh import (
@@ -57,7 +56,8 @@ from forced_labour_guard.lists.setup import StoredLists
 from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 from forced_labour_guard.model import Action, Decision, Finding, FindingCode, Supplier, supplier_key
 from forced_labour_guard.policy import Policy, evaluate, load_policy
-from forced_labour_guard.store import Override, OverrideRequest, open_store, sqlite_path
+from forced_labour_guard.recording import recording_guard
+from forced_labour_guard.store import Override, OverrideRequest, open_store
 from forced_labour_guard.store.audited import AuditedGuard
 
 PARAMETERS = {
@@ -116,23 +116,22 @@ class AddonSettings:
         (fail closed), never an allow."""
         policy = load_policy(self.policy) if self.policy else Policy()
         denied = load_denied_entry(self.denied_entry) if self.denied_entry else None
-        b4_status = provider_for_store(self.store)
-        guard = Guard.default(
-            policy=policy,
-            denied_entry=denied,
-            b4_status=b4_status,
-            list_loader=StoredLists(
-                lists_dir=Path(self.lists_dir) if self.lists_dir else None,
-                extra=self.lists,
-                use_environment=False,
-            ),
-            max_list_age_days=self.max_list_age,
-        )
-        if self.store is None or b4_status is None:
+
+        def make_guard(b4_status: B4StatusProvider | None) -> Guard:
+            return Guard.default(
+                policy=policy,
+                denied_entry=denied,
+                b4_status=b4_status,
+                list_loader=StoredLists(
+                    lists_dir=Path(self.lists_dir) if self.lists_dir else None,
+                    extra=self.lists,
+                    use_environment=False,
+                ),
+                max_list_age_days=self.max_list_age,
+            )
+
+        with recording_guard(self.store, make_guard) as guard:
             yield guard
-            return
-        with b4_status.store, open_store(self.store) as store:
-            yield AuditedGuard(guard, store, on_decision=[queue_b4_for(b4_status.store)])
 
     def store_path(self) -> str:
         """The store file; overrides and B4 instructions cannot work without one."""
@@ -142,7 +141,7 @@ class AddonSettings:
                 "flg.store to a file the Odoo server may write",
                 path="flg.store",
             )
-        return sqlite_path(self.store)
+        return self.store
 
     def campaign_store(self) -> CampaignStore:
         return CampaignStore(self.store_path())

@@ -1,6 +1,6 @@
 """What the store keeps: audit entries, overrides and the verdict of a chain check.
 
-These are plain, frozen records shared by every store backend (SQLite today, PostgreSQL later), so the
+These are plain, frozen records shared by every store backend (SQLite and PostgreSQL), so the
 code that hashes, verifies, exports and applies them never needs to know where they were kept.
 """
 
@@ -14,9 +14,28 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from forced_labour_guard.model import Action, Decision, Finding, FindingCode, OverrideRef
 
-EntryKind = Literal["decision", "override", "override_approval", "override_revocation"]
+EvidenceKind = Literal[
+    "campaign_settings",
+    "instruction_issued",
+    "instruction_sent",
+    "reminder_sent",
+    "instruction_overdue",
+    "acknowledgement",
+    "acknowledgement_review",
+]
+"""B5 evidence from the campaign tables, each entry holding the changed rows (``store.evidence``)."""
+EntryKind = Literal[
+    "decision", "override", "override_approval", "override_revocation", EvidenceKind
+]
 RecordKind = Literal["purchase_order", "supplier"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two names given for approvers are one identity: compared after trimming and
+    case-folding, so "Alice" cannot approve " alice"'s override (the four-eyes rule)."""
+    return first.strip().casefold() == second.strip().casefold()
+
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first entry: a chain always starts from the same known value."""
@@ -160,7 +179,15 @@ class Override(OverrideRequest):
 
     @property
     def second_approvers(self) -> list[str]:
-        return [approval.by for approval in self.approvals if approval.by != self.created_by]
+        """Approvers other than the author, each identity once (see ``same_person``); an approval
+        recorded by the author under another spelling does not count."""
+        found: list[str] = []
+        for approval in self.approvals:
+            if same_person(approval.by, self.created_by):
+                continue
+            if not any(same_person(approval.by, known) for known in found):
+                found.append(approval.by)
+        return found
 
     def status(self, today: dt.date) -> OverrideStatus:
         if self.revocation is not None:
