@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from forced_labour_guard import settings as environment
 from forced_labour_guard.adapters.sap.adapter import Outcome, SapAdapter
 from forced_labour_guard.adapters.sap.errors import SapError
-from forced_labour_guard.adapters.sap.events import SqliteEventLedger, handle_event
+from forced_labour_guard.adapters.sap.events import handle_event, ledger_for_store
 from forced_labour_guard.adapters.sap.odata import Entity
 from forced_labour_guard.adapters.sap.s4 import S4Client
 from forced_labour_guard.adapters.sap.settings import load_settings
@@ -30,7 +30,7 @@ from forced_labour_guard.guard import Guard
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.policy import Policy, load_policy
-from forced_labour_guard.store import open_store, sqlite_path
+from forced_labour_guard.store import open_store
 
 CONFIG_ENV = environment.SAP_CONFIG.name
 
@@ -190,7 +190,7 @@ def _events(args: argparse.Namespace) -> int:
     location = store_location(args)
     if location is None:
         raise UsageError("--store: events need a store (it keeps the processed event ids)")
-    ledger = SqliteEventLedger(sqlite_path(location))
+    ledger = ledger_for_store(location)
     failed = 0
     try:
         for event in events:

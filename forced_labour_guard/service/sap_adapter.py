@@ -22,14 +22,14 @@ from fastapi import FastAPI
 
 from forced_labour_guard import settings as environment
 from forced_labour_guard.adapters.sap.adapter import SapAdapter
-from forced_labour_guard.adapters.sap.events import SqliteEventLedger
+from forced_labour_guard.adapters.sap.events import SqliteEventLedger, ledger_for_store
 from forced_labour_guard.adapters.sap.s4 import S4Client
 from forced_labour_guard.adapters.sap.settings import load_settings
 from forced_labour_guard.errors import UsageError
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.instructions.provider import provider_for_store
 from forced_labour_guard.lists.setup import StoredLists
-from forced_labour_guard.store import open_store, sqlite_path
+from forced_labour_guard.store import open_store
 
 T = TypeVar("T")
 
@@ -82,4 +82,4 @@ def _build(config: str) -> tuple[SapAdapter, SqliteEventLedger]:
     adapter = SapAdapter(
         S4Client.from_settings(settings), guard, settings, store=open_store(location)
     )
-    return adapter, SqliteEventLedger(sqlite_path(location))
+    return adapter, ledger_for_store(location)

@@ -27,7 +27,8 @@ from typing import Any, Literal, Protocol
 
 from forced_labour_guard.adapters.sap.adapter import Outcome, SapAdapter
 from forced_labour_guard.adapters.sap.errors import SapError, SapNotFound
-from forced_labour_guard.errors import InputError
+from forced_labour_guard.errors import InputError, UsageError
+from forced_labour_guard.store import parse_location
 
 PO_TYPES = frozenset(
     {
@@ -146,6 +147,18 @@ class _DryRunLedger:
 
     def release(self, source: str, event_id: str) -> None:
         return None
+
+
+def ledger_for_store(location: str | Path) -> SqliteEventLedger:
+    """The ledger kept in the audit store's own SQLite file (table ``sap_events``). A PostgreSQL
+    store has no such table yet: refused with a message rather than kept somewhere unexpected."""
+    parsed = parse_location(location)
+    if parsed.dialect != "sqlite":
+        raise UsageError(
+            f"{parsed.display}: the SAP event ledger lives in a SQLite store file; a "
+            f"{parsed.dialect} store is not supported for SAP events yet"
+        )
+    return SqliteEventLedger(parsed.target)
 
 
 def parse_event(event: object) -> dict[str, Any]:
