@@ -5,7 +5,7 @@ How an address is read (the rules are also in ``docs/region.md``):
 
 1. ``region`` is first read as an ERP key, as a whole value only (``base.state_cn_XJ``, ``XJ``, 新,
    ``65`` with country CN, or a customer's SAP key given in ``region_codes``).
-2. ``city``, ``region`` and ``text`` are searched for names (see ``region.index``). The ``street``
+2. ``city``, ``region`` and ``text`` are searched for names (see ``region.place_index``). The ``street``
    field is never searched: street-level words never decide the city. A name followed by a street
    word (Urumqi Road, 新疆路) or a product or business word (Hami melon, 哈密瓜, Kashgar Restaurant)
    is not a place.
@@ -35,9 +35,9 @@ from functools import lru_cache
 from forced_labour_guard.model import Address
 from forced_labour_guard.region.data import Place, RegionData, bundled_region_data
 from forced_labour_guard.region.erp import RegionCodes
-from forced_labour_guard.region.index import Mention, NameIndex
 from forced_labour_guard.region.locator import RegionHit
 from forced_labour_guard.region.numbers import NumberPlans
+from forced_labour_guard.region.place_index import Mention, NameIndex
 from forced_labour_guard.region.uscc import UsccRules, decode_with
 
 _SPECIFICITY = {

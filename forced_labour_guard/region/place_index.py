@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 from forced_labour_guard.region.data import Place, RegionData
-from forced_labour_guard.region.normalize import build_fold_table, fold
+from forced_labour_guard.region.fold import build_fold_table, fold
 
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
