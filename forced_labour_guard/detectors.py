@@ -177,6 +177,11 @@ def detect_locations(
     for node in nodes:
         code, steps = _location_code(node)
         for subject, what, hit in _place_hits(node, locator):
+            if hit.strength == "review":
+                findings.append(
+                    _review_location(code, node, subject, what, hit, locator.name, supplier_id)
+                )
+                continue
             if code is FindingCode.A2:
                 detail = (
                     f"{node.describe()} is in the Uyghur Region ({what}: {hit.describe()}), so "
@@ -203,11 +208,43 @@ def detect_locations(
                             summary=hit.describe(),
                         )
                     ],
+                    score=hit.confidence,
                     steps=steps,
                     supplier_id=supplier_id,
                 )
             )
     return findings
+
+
+def _review_location(
+    code: FindingCode,
+    node: Node,
+    subject: str,
+    what: str,
+    hit: RegionHit,
+    locator: str,
+    supplier_id: str,
+) -> Finding:
+    """A location sign too weak to act on (a mill named after a city of the region, a credit code
+    of the region with a wrong check character): the policy warns and asks for step A."""
+    return Finding(
+        code=code,
+        subject=subject,
+        detail=(
+            f"{node.describe()} may be in the Uyghur Region ({what}: {hit.describe()}); map the "
+            "company and verify where it is before buying."
+        ),
+        evidence=[
+            EvidenceRef(
+                source=f"record field {subject} (located by the '{locator}' locator, signal "
+                f"{hit.signal}, confidence {hit.confidence:.2f}, review only)",
+                summary=hit.describe(),
+            )
+        ],
+        score=hit.confidence,
+        steps=["A"],
+        supplier_id=supplier_id,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,11 +381,12 @@ def detect_input_origins(
                     evidence=[
                         EvidenceRef(
                             source=f"record field {subject} (located by the '{locator.name}' "
-                            f"locator, signal {hit.signal})",
+                            f"locator, signal {hit.signal}, confidence {hit.confidence:.2f})",
                             summary=hit.describe(),
                         )
                     ],
-                    steps=["B4"],
+                    score=hit.confidence,
+                    steps=["A"] if hit.strength == "review" else ["B4"],
                     supplier_id=supplier_id,
                 )
             )

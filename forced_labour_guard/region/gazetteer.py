@@ -38,7 +38,7 @@ from forced_labour_guard.region.erp import RegionCodes
 from forced_labour_guard.region.locator import RegionHit
 from forced_labour_guard.region.numbers import NumberPlans
 from forced_labour_guard.region.place_index import Mention, NameIndex
-from forced_labour_guard.region.uscc import UsccRules, decode_with
+from forced_labour_guard.region.uscc import UsccRules, decode_with, names_region_division
 
 _SPECIFICITY = {
     "district": 4,
@@ -49,6 +49,7 @@ _SPECIFICITY = {
     "corps": 2,
     "region": 1,
 }
+_INVALID_CODE_CONFIDENCE = 0.5  # a region division in a code that fails its check: review only
 _FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
 _NAME_FIELDS = ("city", "region", "text")
 
@@ -257,16 +258,28 @@ class GazetteerLocator:
     def locate_identifiers(
         self, *, registration_id: str | None, phone: str | None, country: str | None
     ) -> RegionHit | None:
+        review: RegionHit | None = None
         if registration_id:
             info = decode_with(registration_id, self._uscc)
-            if info.valid and info.is_xinjiang and info.division_code:
-                place = self._place_for_division(info.division_code)
-                return RegionHit(
+            if info.division_code and names_region_division(info, self._uscc):
+                place = self.describe_place(self._place_for_division(info.division_code))
+                if info.valid:
+                    return RegionHit(
+                        signal="registration_code",
+                        matched=registration_id,
+                        field="registration_id",
+                        place=place,
+                        confidence=0.9 if info.division_code.startswith("66") else 1.0,
+                    )
+                # A typo or a made-up code: it still names the division; a person must check.
+                review = RegionHit(
                     signal="registration_code",
                     matched=registration_id,
                     field="registration_id",
-                    place=self.describe_place(place),
-                    confidence=0.9 if info.division_code.startswith("66") else 1.0,
+                    place=f"{place} (division {info.division_code})",
+                    confidence=_INVALID_CODE_CONFIDENCE,
+                    strength="review",
+                    problem=f"not a valid credit code: {info.reason}",
                 )
         if phone:
             area = self._numbers.phone_area(phone, country)
@@ -278,7 +291,7 @@ class GazetteerLocator:
                     place=f"{area[1]} (area code {area[0]})",
                     confidence=0.85 if country == "CN" else 0.8,
                 )
-        return None
+        return review
 
 
 @lru_cache(maxsize=1)
