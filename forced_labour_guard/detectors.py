@@ -24,7 +24,7 @@ from forced_labour_guard.model import (
     Supplier,
 )
 from forced_labour_guard.policy import Policy
-from forced_labour_guard.region.locator import RegionHit, RegionLocator
+from forced_labour_guard.region.locator import NameLocator, RegionHit, RegionLocator
 from forced_labour_guard.sectors import SECTORS
 
 Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer"]
@@ -146,6 +146,7 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
     )
     if hit is not None:
         yield f"{node.path}.{hit.field}", f"its {hit.field.replace('_', ' ')}", hit
+    decisive = hit is not None and hit.strength == "decisive"
     for index, address in enumerate(supplier.addresses):
         # A company's own addresses are in its country unless they say otherwise, so a Kazakh
         # supplier in Aksu is not read as Aksu, Xinjiang. Facilities do not inherit it: a foreign
@@ -154,12 +155,45 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
             address = address.model_copy(update={"country": supplier.country})
         hit = locator.locate(address)
         if hit is not None:
+            decisive = decisive or hit.strength == "decisive"
             yield f"{node.path}.addresses[{index}]", "its address", hit
     for index, facility in enumerate(supplier.facilities):
         hit = locator.locate(facility.address)
+        if hit is None and facility.name and isinstance(locator, NameLocator):
+            # A mill named after a city of the region, its address silent: review, never more.
+            hit = locator.locate_name(
+                facility.name, country=facility.address.country, legal_name=False
+            )
         if hit is not None:
+            decisive = decisive or hit.strength == "decisive"
             name = f' "{facility.name}"' if facility.name else ""
             yield f"{node.path}.facilities[{index}]", f"its facility{name}", hit
+    if not decisive:  # the name matters where nothing else already places the company
+        yield from _name_hits(node, locator)
+
+
+def _name_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, RegionHit]]:
+    """A Chinese company name leading with a division of the region: its registration place.
+    Aliases (trade names) are read only when the legal name says nothing, as review signs."""
+    if not isinstance(locator, NameLocator):
+        return
+    supplier = node.supplier
+    hit = locator.locate_name(
+        supplier.name, country=supplier.country, registration_id=supplier.registration_id
+    )
+    if hit is not None:
+        yield f"{node.path}.name", "its registered name", hit
+        return
+    for index, alias in enumerate(supplier.aliases):
+        hit = locator.locate_name(
+            alias,
+            country=supplier.country,
+            registration_id=supplier.registration_id,
+            legal_name=False,
+        )
+        if hit is not None:
+            yield f"{node.path}.aliases[{index}]", "a name it is known by", hit
+            return
 
 
 def _location_code(node: Node) -> tuple[FindingCode, list[str]]:

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from forced_labour_guard.model import Address
+from forced_labour_guard.region.company_name import read_leading_division
 from forced_labour_guard.region.data import Place, RegionData, bundled_region_data
 from forced_labour_guard.region.erp import RegionCodes
 from forced_labour_guard.region.locator import RegionHit
@@ -50,6 +51,8 @@ _SPECIFICITY = {
     "region": 1,
 }
 _INVALID_CODE_CONFIDENCE = 0.5  # a region division in a code that fails its check: review only
+_NAME_CONFIDENCE = 0.9  # a registered name leading with a division of the region
+_NAME_REVIEW_CONFIDENCE = 0.6  # the same without a legal form, or contradicted: review only
 _FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
 _NAME_FIELDS = ("city", "region", "text")
 
@@ -292,6 +295,51 @@ class GazetteerLocator:
                     confidence=0.85 if country == "CN" else 0.8,
                 )
         return review
+
+    # -- company names ---------------------------------------------------------------------
+
+    def locate_name(
+        self,
+        name: str,
+        *,
+        country: str | None,
+        registration_id: str | None = None,
+        legal_name: bool = True,
+    ) -> RegionHit | None:
+        """A hit when ``name`` begins with a division of the region (its registration place).
+
+        Decisive (A1) only for the registered legal name (``legal_name``) that reads as one
+        (ending in a legal form or a branch word), with country CN or none, a spelling with no
+        namesake abroad, no product or hospitality word after the division, and no valid credit
+        code of another province. Otherwise a review sign, or nothing where the country places a
+        Latin-script name abroad (a "Xinjiang Restaurant" in London is a restaurant)."""
+        leading = read_leading_division(self._index, name)
+        if leading is None or leading.japanese:
+            return None
+        abroad = country is not None and country != "CN"
+        latin = leading.matched.isascii()
+        if abroad and (latin or leading.namesake):
+            return None
+        contradicted = False
+        if registration_id:
+            info = decode_with(registration_id, self._uscc)
+            contradicted = info.valid and not info.is_xinjiang
+        decisive = (
+            legal_name
+            and leading.legal_form
+            and not leading.thing
+            and not abroad
+            and not contradicted
+            and not (leading.namesake and country != "CN")
+        )
+        return RegionHit(
+            signal="company_name",
+            matched=leading.matched,
+            field="name" if legal_name else "aliases",
+            place=self.describe_place(leading.place),
+            confidence=_NAME_CONFIDENCE if decisive else _NAME_REVIEW_CONFIDENCE,
+            strength="decisive" if decisive else "review",
+        )
 
 
 @lru_cache(maxsize=1)

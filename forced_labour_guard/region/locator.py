@@ -7,7 +7,7 @@ in it says so?* Locators are pure: they hold their reference data in memory and 
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,9 +54,11 @@ class RegionHit(BaseModel):
             "registration_code": "carries the division code of",
             "postal_code": "is a postal code of",
             "phone": "has the telephone area code of",
-            "company_name": "begins with the name of",
-        }[self.signal]
-        text = f'{self.field} "{self.matched}" {what} {self.place}'
+        }.get(self.signal)
+        if what is None:  # company_name: the division that leads the name
+            text = f'{self.field} begins with "{self.matched}", the name of {self.place}'
+        else:
+            text = f'{self.field} "{self.matched}" {what} {self.place}'
         return f"{text} ({self.problem})" if self.problem else text
 
 
@@ -81,4 +83,24 @@ class RegionLocator(Protocol):
         country: str | None,
     ) -> RegionHit | None:
         """A hit from a supplier's registration code or phone number, or None."""
+        ...
+
+
+@runtime_checkable
+class NameLocator(Protocol):
+    """A locator that also reads the registration place that leads a Chinese company name.
+
+    Separate from :class:`RegionLocator` so that locators written before it keep working; the
+    detectors ask a locator for names only when it implements this."""
+
+    def locate_name(
+        self,
+        name: str,
+        *,
+        country: str | None,
+        registration_id: str | None = None,
+        legal_name: bool = True,
+    ) -> RegionHit | None:
+        """A hit when ``name`` begins with a division of the region (``legal_name`` False for a
+        trade name or alias, which is never more than a review sign)."""
         ...
