@@ -57,6 +57,12 @@ _FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
 _NAME_FIELDS = ("city", "region", "text")
 
 
+def _is_weak(mention: Mention) -> bool:
+    """Weak unless the national table says the romanisation with its suffix is the region's alone
+    (Shule County); shared ones (Xinhe County: 新和 here, 新河 in Hebei) need the province."""
+    return mention.entry.weak if mention.weak is None else mention.weak
+
+
 @lru_cache(maxsize=4)
 def _index_for(data: RegionData) -> NameIndex:
     return NameIndex(data)
@@ -161,6 +167,8 @@ class GazetteerLocator:
         said_china = False
         foreign = foreign_script
         for mention in mentions:
+            if mention.suppressed == "elsewhere":
+                other_china = True  # the same romanisation names a division in another province
             if mention.suppressed is not None:
                 continue
             entry = mention.entry
@@ -174,7 +182,7 @@ class GazetteerLocator:
             place = mention.entry.place
             assert place is not None
             confidence = 1.0 if mention.field in ("city", "region") else 0.95
-            if mention.entry.weak:
+            if _is_weak(mention):
                 confidence = min(confidence, 0.9)
             if mention.entry.namesake and country is None:
                 confidence = min(confidence, 0.85)
@@ -214,10 +222,10 @@ class GazetteerLocator:
             and m.suppressed is None
             and not (m.entry.namesake and (abroad or (country is None and foreign)))
         ]
-        strong = [m for m in places if not m.entry.weak]
+        strong = [m for m in places if not _is_weak(m)]
         kept = list(strong)
         for mention in places:
-            if not mention.entry.weak:
+            if not _is_weak(mention):
                 continue
             place = mention.entry.place
             assert place is not None

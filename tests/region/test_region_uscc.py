@@ -56,7 +56,7 @@ def test_any_body_with_its_check_character_is_valid_unless_the_province_is_unkno
     if not body[2:8].isdigit():
         assert not info.valid
     elif info.valid:
-        assert info.is_xinjiang == body[2:4] in ("65", "66")
+        assert info.is_xinjiang == (body[2:4] in ("65", "66"))
     else:
         assert "province" in (info.reason or "")
 
