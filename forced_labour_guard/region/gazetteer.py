@@ -53,7 +53,7 @@ _SPECIFICITY = {
 _INVALID_CODE_CONFIDENCE = 0.5  # a region division in a code that fails its check: review only
 _NAME_CONFIDENCE = 0.9  # a registered name leading with a division of the region
 _NAME_REVIEW_CONFIDENCE = 0.6  # the same without a legal form, or contradicted: review only
-_FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
+_FIELD_ORDER = {"city": 3, "region": 2, "text": 1, "street": 0}
 _NAME_FIELDS = ("city", "region", "text")
 
 
@@ -164,6 +164,8 @@ class GazetteerLocator:
                 found, cjk, script = self._index.mentions(field, value)
                 mentions.extend(found)
                 has_cjk, foreign_script = has_cjk or cjk, foreign_script or script
+        if address.street and not abroad:
+            mentions.extend(self._whole_address_in_street(address.street, mentions, other_china))
         said_china = False
         foreign = foreign_script
         for mention in mentions:
@@ -204,6 +206,33 @@ class GazetteerLocator:
         if chinese and not other_china:
             return self._postal_hit(address, country)
         return None
+
+    def _whole_address_in_street(
+        self, street: str, others: list[Mention], other_china: bool
+    ) -> list[Mention]:
+        """Mentions from a ``street`` field that holds a whole address (ERP imports do this).
+
+        The street field names streets after places of the region everywhere in China, so it
+        counts only when it spells out a unit of the region *and* a unit within it (新疆…乌鲁木齐市,
+        乌鲁木齐市天山区, "Urumqi, Xinjiang"), neither of them a street or a product, and nothing
+        in the street or the other fields names a place elsewhere ("Xinjiang Road" in a street
+        field with city Qingdao stays a street)."""
+        if other_china or any(m.suppressed is None and m.entry.other_china for m in others):
+            return []
+        found, _, _ = self._index.mentions("street", street)
+        if any(
+            m.suppressed == "elsewhere"
+            or (m.suppressed is None and (m.entry.other_china or m.entry.foreign))
+            for m in found
+        ):
+            return []
+        places = [m for m in found if m.suppressed is None and m.entry.place is not None]
+        for one in places:
+            for other in places:
+                assert one.entry.place is not None and other.entry.place is not None
+                if self._is_within(other.entry.place, one.entry.place):
+                    return places
+        return []
 
     def _placing_mentions(
         self,
