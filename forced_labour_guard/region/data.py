@@ -36,6 +36,7 @@ class Place:
     postal_code: str | None = None
     area_code: str | None = None
     other_codes: tuple[str, ...] = ()
+    other_scripts: tuple[str, ...] = ()  # Cyrillic (Russian, Kazakh), Japanese kana, Korean
 
     @property
     def key(self) -> str:
@@ -86,6 +87,7 @@ def _place(row: dict[str, Any]) -> Place:
         postal_code=row.get("postal_code"),
         area_code=row.get("area_code"),
         other_codes=tuple(row.get("other_codes", ())),
+        other_scripts=tuple(row.get("other_scripts", ())),
     )
 
 

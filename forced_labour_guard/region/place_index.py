@@ -133,6 +133,7 @@ class NameIndex:
         self.latin: dict[str, Entry] = {}
         self.prefixes: set[str] = set()
         self.script: dict[str, Entry] = {}
+        self.other_script: dict[str, Entry] = {}  # Cyrillic, kana, Hangul names, lower case
         self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._mentions)
 
         for place in data.places:
@@ -144,6 +145,8 @@ class NameIndex:
                 )
             for form in (*place.zh, *place.uyghur):
                 self._add_script(form, Entry(place=place, namesake=place.namesakes.get(form, ())))
+            for form in place.other_scripts:
+                self.other_script[form.lower()] = Entry(place=place)
             for form in place.zh_weak:
                 self._add_script(
                     form, Entry(place=place, weak=True, namesake=place.namesakes.get(form, ()))
@@ -189,6 +192,7 @@ class NameIndex:
         # Two patterns, so the Han one keeps the regex engine's first-character fast path.
         self.han_pattern = re.compile(alternation(han))
         self.arabic_pattern = re.compile(f"(?<![{_ARABIC}])(?:{alternation(arabic)})")
+        self.other_script_pattern = re.compile(alternation(self.other_script))
         self.zh_admin = re.compile(alternation(_words(zh_words["admin_suffix"])))
         streets = alternation(w for w in _words(zh_words["street"]) if w != "街")
         directions = "".join(_words(zh_words["direction"]))
@@ -306,7 +310,28 @@ class NameIndex:
                 found.extend(self._script_mentions(self.han_pattern, field, source, folded))
             if _ARABIC_SCRIPT.search(folded):
                 found.extend(self._script_mentions(self.arabic_pattern, field, source, folded))
+            if foreign_script:
+                named = self._other_script_mentions(field, source, folded)
+                found.extend(named)
+                # A record that names the region in Russian, Kazakh, Japanese or Korean is
+                # written in that language; the script says nothing of a place abroad.
+                foreign_script = not named
         return tuple(found), has_cjk, foreign_script
+
+    def _other_script_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
+        lowered = folded.lower()
+        if len(lowered) != len(folded):
+            return []
+        return [
+            Mention(
+                entry=self.other_script[match.group()],
+                field=field,
+                matched=source[match.start() : match.end()],
+                suffixed=False,
+                suppressed=None,
+            )
+            for match in self.other_script_pattern.finditer(lowered)
+        ]
 
     def _hidden_spans(self, folded: str) -> list[tuple[int, int]]:
         if self.hiding_pattern is None:
