@@ -31,6 +31,39 @@ _FOREIGN_SCRIPT = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\uac00-\ud7af]")  # Cy
 _ARABIC = "\u0600-\u06ff"
 _ARABIC_SCRIPT = re.compile(f"[{_ARABIC}]")
 _MAX_JOIN = 6
+# A site, office or plant said to be in a place: the place is then a location, even beside a
+# second place in the same line (the rule for a lone name beside somewhere else does not apply).
+_IN = frozenset({"in", "at"})
+_SITE_WORDS = frozenset(
+    [
+        "base",
+        "plant",
+        "plants",
+        "factory",
+        "factories",
+        "mill",
+        "mills",
+        "facility",
+        "facilities",
+        "site",
+        "workshop",
+        "farm",
+        "farms",
+        "warehouse",
+        "office",
+        "offices",
+        "branch",
+        "subsidiary",
+        "operations",
+        "production",
+        "located",
+        "registered",
+        "headquartered",
+        "headquarters",
+        "hq",
+    ]
+)
+_ZH_SITE_BEFORE = re.compile(r"(?:位于|设在|坐落于|地处|基地在|工厂在|厂址[:：]?|基地[:：])$")
 _CACHE_SIZE = 8192  # distinct field values remembered per index
 
 Suppression = Literal["street", "thing", "elsewhere"]
@@ -405,6 +438,8 @@ class NameIndex:
             suffixed = True
             kind = _LATIN_SUFFIX_CLASS.get(tokens[after], kind)
             after += 1
+        # "head office in Jiangsu, production base in Aksu": a site in the place
+        sited = first >= 2 and tokens[first - 1] in _IN and tokens[first - 2] in _SITE_WORDS
         if not suffixed and after < count and tokens[after] in self.place_after:
             following = tuple(tokens[after : after + 6])
             suffixed = any(
@@ -419,6 +454,7 @@ class NameIndex:
             suppressed = "street"
         elif not suffixed and thing < count and tokens[thing] in self.thing_after:
             suppressed = "thing"
+        suffixed = suffixed or (sited and suppressed is None)
         weak: bool | None = None
         if kind is not None and entry.place is not None:
             key = "".join(tokens[first : last + 1])
@@ -473,6 +509,8 @@ class NameIndex:
             suffixed = admin is not None or self.zh_admin.fullmatch(match.group()[-1]) is not None
             after = admin.end() if admin else end
             suffixed = suffixed or self.zh_place_after.match(folded, after) is not None
+            # "生产基地位于阿克苏": a site said to be *in* the place (a second place in the line)
+            sited = _ZH_SITE_BEFORE.search(folded, 0, match.start()) is not None
             suppressed: Suppression | None = None
             if self.zh_office.match(folded, after):
                 suppressed = "thing"  # a representative office of the place, elsewhere
@@ -482,6 +520,7 @@ class NameIndex:
                 suppressed = "street"
             elif self.zh_thing.match(folded, after):
                 suppressed = "thing"
+            suffixed = suffixed or (sited and suppressed is None)
             found.append(
                 Mention(
                     entry=entry,
