@@ -11,12 +11,15 @@ import csv
 import datetime as dt
 import io
 import json
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from forced_labour_guard.errors import InputError, first_problem
+from forced_labour_guard.records import loads_strict
+from forced_labour_guard.text import clean_text
 
 
 class DeniedGoods(BaseModel):
@@ -38,26 +41,38 @@ class DeniedGoods(BaseModel):
         return self
 
 
-def _key(value: str) -> str:
-    return value.strip().casefold()
+def goods_code_key(value: str) -> str:
+    """A SKU or lot as compared: cleaned like every field, then without case, spaces or dashes.
+
+    ERPs, customs papers and spreadsheets write the same lot as "LOT-2026-0417", "lot 2026 0417",
+    "LOT–2026–0417" (an en dash) or "ＬＯＴ２０２６０４１７" (full width); all are one code."""
+    text = clean_text(value).text.casefold()
+    return "".join(
+        char for char in text if not (char.isspace() or unicodedata.category(char) == "Pd")
+    )
 
 
 class DeniedEntryRegister:
-    """Look-up of denied goods by SKU or lot, case-insensitively."""
+    """Look-up of denied goods by SKU or lot, compared as :func:`goods_code_key` reads them.
+
+    A line's SKU or lot is looked up among every entry's SKUs and lots: ERPs often carry a lot
+    number in the SKU field (or the reverse), and a code that identifies denied goods is never
+    another product's code."""
 
     def __init__(self, entries: Iterable[DeniedGoods]) -> None:
         self.entries = tuple(entries)
         self._by_code: dict[str, DeniedGoods] = {}
         for entry in self.entries:
             for code in (entry.sku, entry.lot):
-                if code:
-                    self._by_code.setdefault(_key(code), entry)
+                if code and goods_code_key(code):
+                    self._by_code.setdefault(goods_code_key(code), entry)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def find(self, code: str | None) -> DeniedGoods | None:
-        return self._by_code.get(_key(code)) if code else None
+        key = goods_code_key(code) if code else ""
+        return self._by_code.get(key) if key else None
 
 
 def load_denied_entry(path: str | Path) -> DeniedEntryRegister:
@@ -77,7 +92,7 @@ def load_denied_entry(path: str | Path) -> DeniedEntryRegister:
         ]
     else:
         try:
-            loaded = json.loads(text)
+            loaded = loads_strict(text, source=str(file))
         except json.JSONDecodeError as error:
             raise InputError(
                 f"not valid JSON ({error.msg}, line {error.lineno})", source=str(file)

@@ -9,11 +9,13 @@ depth-limited: companies beyond the limit are reported as not screened, never si
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, cast
 
 from forced_labour_guard.denied_entry import DeniedEntryRegister
+from forced_labour_guard.goods import place_in_goods, producer_names, trace_input
 from forced_labour_guard.lists.base import Watchlist, WatchlistMatch
 from forced_labour_guard.model import (
     EvidenceRef,
@@ -25,9 +27,12 @@ from forced_labour_guard.model import (
 )
 from forced_labour_guard.policy import Policy
 from forced_labour_guard.region.locator import NameLocator, RegionHit, RegionLocator
+from forced_labour_guard.reports import read_summary
 from forced_labour_guard.sectors import SECTORS
 
-Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer"]
+Link = Literal["direct", "sub_supplier", "subsidiary", "parent", "operation", "producer", "named"]
+"""How a company is tied to the screened relationship; ``named`` is a company named only in the
+goods text of an order line (a material or a description), taken as that input's producer."""
 _GROUP_LINKS: frozenset[Link] = frozenset({"subsidiary", "parent", "operation"})
 
 
@@ -50,6 +55,8 @@ class Node:
             return f"Supplier {label}"
         if self.link == "producer":
             return f"Input producer {label}"
+        if self.link == "named":
+            return f"The producer named in {self.path}"
         if self.link == "sub_supplier":
             return f"Sub-supplier {label} (tier {self.tier + 1}, supplying {self.parent})"
         return f"{label}, {'the parent' if self.link == 'parent' else 'a ' + self.link} of {self.parent}"
@@ -196,10 +203,13 @@ def _name_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, R
             return
 
 
-def _location_code(node: Node) -> tuple[FindingCode, list[str]]:
-    if node.link in _GROUP_LINKS:
+def location_code(link: Link, input_tier: bool) -> tuple[FindingCode, list[str]]:
+    """The paragraph and steps a company in the region implies, by how it was reached: a group
+    member (subsidiary, parent, operation) is A2, an input's producer A4, the supplier or a
+    sub-supplier A1. Graph screening on Spark uses the same rule for its exposure paths."""
+    if link in _GROUP_LINKS:
         return FindingCode.A2, ["B2"]
-    if node.input_tier:
+    if input_tier:
         return FindingCode.A4, ["B4"]
     return FindingCode.A1, ["B1"]
 
@@ -209,7 +219,7 @@ def detect_locations(
 ) -> list[Finding]:
     findings = []
     for node in nodes:
-        code, steps = _location_code(node)
+        code, steps = location_code(node.link, node.input_tier)
         for subject, what, hit in _place_hits(node, locator):
             if hit.strength == "review":
                 findings.append(
@@ -286,24 +296,51 @@ def _review_location(
 # --------------------------------------------------------------------------------------------
 
 
-def detect_evidence(nodes: Sequence[Node], supplier_id: str) -> list[Finding]:
-    findings = []
+def detect_evidence(
+    nodes: Sequence[Node], supplier_id: str, locator: RegionLocator
+) -> list[Finding]:
+    """A3 and A4 from third-party evidence: by the kind a record was filed under, and by what its
+    summary says (``forced_labour_guard.reports``), so a report of labour transfer filed as
+    ``other`` still counts. One finding per code per record."""
+    findings: list[Finding] = []
     for node in nodes:
         for index, item in enumerate(node.supplier.evidence):
             when = f", {item.date.isoformat()}" if item.date else ""
             cited = f"{item.summary} ({item.source}{when})"
-            if item.kind == "labour_transfer":
-                code, steps = FindingCode.A3, ["B3"]
-                detail = (
-                    f"{node.describe()} is credibly reported to have taken part in state-sponsored "
-                    f"labour transfer of Uyghur or other Turkic workers: {cited}."
+            reading = read_summary(item.summary, locator)
+            found: list[tuple[FindingCode, list[str], str]] = []
+            if item.kind == "labour_transfer" or reading.labour_transfer:
+                why = (
+                    ""
+                    if item.kind == "labour_transfer"
+                    else f" (filed as '{item.kind}', but its summary speaks of "
+                    f"'{reading.labour_transfer}')"
                 )
-            elif item.kind == "sourcing":
-                code, steps = FindingCode.A4, ["B4"]
-                detail = f"{node.describe()} is reported to source inputs from the Uyghur Region: {cited}."
-            else:
-                continue  # "other" evidence is kept on the record for reviewers but decides nothing
-            findings.append(
+                found.append(
+                    (
+                        FindingCode.A3,
+                        ["B3"],
+                        f"{node.describe()} is credibly reported to have taken part in "
+                        f"state-sponsored labour transfer of Uyghur or other Turkic workers{why}: "
+                        f"{cited}.",
+                    )
+                )
+            if item.kind == "sourcing" or reading.sourcing:
+                why = (
+                    ""
+                    if item.kind == "sourcing"
+                    else f" (filed as '{item.kind}', but its summary says '{reading.sourcing}' "
+                    f"with {reading.place})"
+                )
+                found.append(
+                    (
+                        FindingCode.A4,
+                        ["B4"],
+                        f"{node.describe()} is reported to source inputs from the Uyghur Region"
+                        f"{why}: {cited}.",
+                    )
+                )
+            findings.extend(
                 Finding(
                     code=code,
                     subject=f"{node.path}.evidence[{index}]",
@@ -316,6 +353,7 @@ def detect_evidence(nodes: Sequence[Node], supplier_id: str) -> list[Finding]:
                     steps=steps,
                     supplier_id=supplier_id,
                 )
+                for code, steps, detail in found
             )
     return findings
 
@@ -343,17 +381,48 @@ def _match_evidence(match: WatchlistMatch) -> EvidenceRef:
     )
 
 
+Matcher = Callable[[Watchlist, Supplier, float], Sequence[WatchlistMatch]]
+
+
+def match_directly(
+    watchlist: Watchlist, supplier: Supplier, min_score: float
+) -> list[WatchlistMatch]:
+    return watchlist.match(supplier, min_score=min_score)
+
+
+@lru_cache(maxsize=4096)
+def _match_names(
+    watchlist: Hashable, names: tuple[str, ...], min_score: float
+) -> tuple[WatchlistMatch, ...]:
+    listed = cast(Watchlist, watchlist)
+    return tuple(listed.match(_named_company(names), min_score=min_score))
+
+
+def match_goods_text(
+    watchlist: Watchlist, supplier: Supplier, min_score: float
+) -> tuple[WatchlistMatch, ...]:
+    """Matches for a company named in goods text, remembered per watchlist object: a material
+    master repeats the same few thousand strings on every order, and a reloaded list is a new
+    object, so it is never answered from an older list's matches. A watchlist that cannot be
+    hashed (a user's own class) is asked every time."""
+    if not isinstance(watchlist, Hashable):
+        return tuple(watchlist.match(supplier, min_score=min_score))
+    return _match_names(watchlist, (supplier.name, *supplier.aliases), min_score)
+
+
 def detect_watchlist_matches(
     nodes: Sequence[Node],
     watchlists: Sequence[Watchlist],
     policy: Policy,
     supplier_id: str,
+    *,
+    matcher: Matcher = match_directly,
 ) -> list[Finding]:
     thresholds = policy.matching
     findings = []
     for node in nodes:
         for watchlist in watchlists:
-            for match in watchlist.match(node.supplier, min_score=thresholds.review_threshold):
+            for match in matcher(watchlist, node.supplier, thresholds.review_threshold):
                 listed = f"'{match.entry_name}' on the {match.list_name}"
                 if match.date:
                     listed += f" (listed {match.date.isoformat()})"
@@ -392,74 +461,192 @@ def _line_label(index: int, line: OrderLine) -> str:
     return f"Line {name}" + (f" ({what})" if what else "")
 
 
+def _a4_on_goods(
+    subject: str,
+    detail: str,
+    hit: RegionHit,
+    summary: str,
+    locator: RegionLocator,
+    supplier_id: str,
+) -> Finding:
+    return Finding(
+        code=FindingCode.A4,
+        subject=subject,
+        detail=detail,
+        evidence=[
+            EvidenceRef(
+                source=f"record field {subject} (located by the '{locator.name}' locator, "
+                f"signal {hit.signal}, confidence {hit.confidence:.2f})",
+                summary=summary,
+            )
+        ],
+        score=hit.confidence,
+        steps=["A"] if hit.strength == "review" else ["B4"],
+        supplier_id=supplier_id,
+    )
+
+
 def detect_input_origins(
     po: PurchaseOrder, locator: RegionLocator, supplier_id: str
 ) -> list[Finding]:
+    """A4 for each input the record places in the region: by its origin address, its material
+    ("100% Xinjiang cotton") or its line's description (``forced_labour_guard.goods``)."""
     findings = []
     for line_index, line in enumerate(po.lines):
-        for input_index, item in enumerate(line.inputs):
-            if item.origin_address is None:
-                continue
-            hit = locator.locate(item.origin_address)
-            if hit is None:
-                continue
-            subject = f"lines[{line_index}].inputs[{input_index}].origin_address"
+        label = _line_label(line_index, line)
+        described = place_in_goods(line.description, locator)
+        if described is not None and not described.negated:
             findings.append(
-                Finding(
-                    code=FindingCode.A4,
-                    subject=subject,
-                    detail=(
-                        f"{_line_label(line_index, line)} uses {item.material} produced in the "
-                        f"Uyghur Region ({hit.describe()})."
-                    ),
-                    evidence=[
-                        EvidenceRef(
-                            source=f"record field {subject} (located by the '{locator.name}' "
-                            f"locator, signal {hit.signal}, confidence {hit.confidence:.2f})",
-                            summary=hit.describe(),
-                        )
-                    ],
-                    score=hit.confidence,
-                    steps=["A"] if hit.strength == "review" else ["B4"],
-                    supplier_id=supplier_id,
+                _a4_on_goods(
+                    f"lines[{line_index}].description",
+                    f"{label} is described as goods from the Uyghur Region "
+                    f"({described.describe()}).",
+                    described.hit,
+                    described.describe(),
+                    locator,
+                    supplier_id,
                 )
             )
+        for input_index, item in enumerate(line.inputs):
+            where = f"lines[{line_index}].inputs[{input_index}]"
+            named = place_in_goods(item.material, locator)
+            if named is not None and not named.negated:
+                findings.append(
+                    _a4_on_goods(
+                        f"{where}.material",
+                        f"{label} uses {item.material}, which its material names as produced in "
+                        f"the Uyghur Region ({named.describe()}).",
+                        named.hit,
+                        named.describe(),
+                        locator,
+                        supplier_id,
+                    )
+                )
+            hit = locator.locate(item.origin_address) if item.origin_address else None
+            if hit is not None:
+                findings.append(
+                    _a4_on_goods(
+                        f"{where}.origin_address",
+                        f"{label} uses {item.material} produced in the Uyghur Region "
+                        f"({hit.describe()}).",
+                        hit,
+                        hit.describe(),
+                        locator,
+                        supplier_id,
+                    )
+                )
     return findings
 
 
-def _traced(line: OrderLine) -> bool:
-    return any(item.origin_country or item.origin_address for item in line.inputs)
+def goods_claim_warnings(po: PurchaseOrder, locator: RegionLocator) -> list[str]:
+    """Caveats for goods text that denies the region ("not from Xinjiang"): read as a claim."""
+    warnings = []
+    for line_index, line in enumerate(po.lines):
+        texts = [(f"lines[{line_index}].description", line.description)]
+        texts += [
+            (f"lines[{line_index}].inputs[{i}].material", item.material)
+            for i, item in enumerate(line.inputs)
+        ]
+        for path, text in texts:
+            place = place_in_goods(text, locator)
+            if place is not None and place.negated:
+                warnings.append(
+                    f'{path} "{text}" says the goods are not from {place.hit.place}: that is the '
+                    "supplier's claim, not a trace of the origin, so it neither blocks nor "
+                    "clears the line; ask for the origin of each input."
+                )
+    return warnings
 
 
-def detect_high_risk_sectors(po: PurchaseOrder, supplier_id: str) -> list[Finding]:
+_sector_of = lru_cache(maxsize=4096)(SECTORS.classify)
+"""The sector of an HS code, remembered: an ERP's catalogue repeats a few thousand codes."""
+
+
+def detect_high_risk_sectors(
+    po: PurchaseOrder, locator: RegionLocator, supplier_id: str
+) -> list[Finding]:
+    """HIGH_RISK_SECTOR for a line in a UFLPA high-priority sector unless EVERY input's origin
+    places it outside the region (``goods.trace_input``): one traced minor input does not
+    clear an untraced main one. Inputs placed in the region are A4 already, not repeated here."""
     findings = []
     for index, line in enumerate(po.lines):
         digits = line.hs_digits
-        sector = SECTORS.lookup(digits) if digits else None
-        if sector is None or _traced(line):
+        sector = _sector_of(digits) if digits else None
+        if sector is None:
             continue
+        traces = [trace_input(item, locator) for item in line.inputs]
+        untraced = [
+            f"input {number} ({item.material}): {trace.why}"
+            for number, (item, trace) in enumerate(zip(line.inputs, traces, strict=True), start=1)
+            if trace.status == "untraced"
+        ]
+        if line.inputs and not untraced:
+            continue  # every input traced outside the region, or placed in it (A4 already)
+        gap = (
+            "it lists no inputs, so nothing says where they were produced"
+            if not line.inputs
+            else "not every input is traced outside the region (" + "; ".join(untraced) + ")"
+        )
+        entry = sector.entry
         findings.append(
             Finding(
                 code=FindingCode.HIGH_RISK_SECTOR,
                 subject=f"lines[{index}]",
                 detail=(
                     f"{_line_label(index, line)} has HS code {line.hs_code}, which falls in the UFLPA "
-                    f"high-priority sector '{sector.sector}' ({sector.priority_year}), and none of "
-                    "its inputs says where it was produced. Trace the inputs before buying. (CBP "
-                    "publishes no HS codes per sector; this mapping is forced_labour_guard's own.)"
+                    f"high-priority sector '{entry.sector}' ({entry.priority_year}), and {gap}. "
+                    "Trace every input before buying. (CBP publishes no HS codes per sector; this "
+                    f"mapping is forced_labour_guard's own.){sector.explain(SECTORS.editions)}"
                 ),
                 evidence=[
                     EvidenceRef(
                         source=f"forced_labour_guard HS-to-sector table ({SECTORS.hs_version}), "
-                        f"prefix {sector.prefix}",
-                        summary=sector.why,
-                    )
+                        f"prefix {entry.prefix}",
+                        summary=entry.why,
+                    ),
+                    *(
+                        [EvidenceRef(source=SECTORS.editions.source, summary=sector.via.why)]
+                        if sector.via
+                        else []
+                    ),
                 ],
                 steps=["A", "A4"],
                 supplier_id=supplier_id,
             )
         )
     return findings
+
+
+@lru_cache(maxsize=8192)
+def _named_company(names: tuple[str, ...]) -> Supplier:
+    return Supplier(name=names[0], aliases=list(names[1:]))
+
+
+def goods_text_nodes(po: PurchaseOrder, supplier_id: str) -> list[Node]:
+    """Companies named in a line's description or an input's material, as input-tier nodes for the
+    watchlist detector: a listed producer named there is a watchlist hit on that input (B4)."""
+    nodes: list[Node] = []
+    for line_index, line in enumerate(po.lines):
+        texts = [(f"lines[{line_index}].description", line.description)]
+        texts += [
+            (f"lines[{line_index}].inputs[{i}].material", item.material)
+            for i, item in enumerate(line.inputs)
+        ]
+        for path, text in texts:
+            names = producer_names(text)
+            if names:  # one company per field: the watchlist keeps the best match per entry
+                nodes.append(
+                    Node(
+                        supplier=_named_company(names),
+                        path=path,
+                        tier=0,
+                        link="named",
+                        owner=supplier_id,
+                        parent=supplier_id,
+                        input_tier=True,
+                    )
+                )
+    return nodes
 
 
 def detect_denied_entry(
@@ -469,27 +656,35 @@ def detect_denied_entry(
         return []
     findings = []
     for index, line in enumerate(po.lines):
-        entry = register.find(line.sku)
-        if entry is None:
-            continue
-        when = f" on {entry.denied_on.isoformat()}" if entry.denied_on else ""
-        ref = f" (entry {entry.entry_number})" if entry.entry_number else ""
-        findings.append(
-            Finding(
-                code=FindingCode.DENIED_ENTRY,
-                subject=f"lines[{index}].sku",
-                detail=(
-                    f"{_line_label(index, line)}: goods with SKU {line.sku} were denied entry to "
-                    f"the United States under the UFLPA{when}{ref}; they must not be sold or shipped "
-                    "to any other market instead."
-                ),
-                evidence=[
-                    EvidenceRef(source=entry.source, summary=entry.reason, date=entry.denied_on)
-                ],
-                steps=["C2"],
-                supplier_id=supplier_id,
+        for field in ("sku", "lot"):
+            code = getattr(line, field)
+            entry = register.find(code)
+            if entry is None:
+                continue
+            when = f" on {entry.denied_on.isoformat()}" if entry.denied_on else ""
+            ref = f" (entry {entry.entry_number})" if entry.entry_number else ""
+            listed = ", ".join(
+                f"{name.upper()} {value}"
+                for name, value in (("sku", entry.sku), ("lot", entry.lot))
+                if value
             )
-        )
+            findings.append(
+                Finding(
+                    code=FindingCode.DENIED_ENTRY,
+                    subject=f"lines[{index}].{field}",
+                    detail=(
+                        f"{_line_label(index, line)}: goods with {field.upper()} {code} (register "
+                        f"entry: {listed}) were denied entry to the United States under the UFLPA{when}"
+                        f"{ref}; they must not be sold or shipped to any other market instead."
+                    ),
+                    evidence=[
+                        EvidenceRef(source=entry.source, summary=entry.reason, date=entry.denied_on)
+                    ],
+                    steps=["C2"],
+                    supplier_id=supplier_id,
+                )
+            )
+            break  # one finding per line: its SKU, else its lot
     return findings
 
 

@@ -6,7 +6,11 @@ escapes is an internal error, which the Guard turns into a SCREENING_UNAVAILABLE
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
 class FlgError(Exception):
@@ -52,3 +56,19 @@ def first_problem(error: ValidationError) -> tuple[str, str]:
     elif first["type"] == "missing":
         message = "required field is missing"
     return field_path(first["loc"]), message
+
+
+def require_record(value: object, model: type[RecordT], *, call: str) -> RecordT:
+    """``value`` if it is a ``model``, else a ``TypeError`` that says how to make one.
+
+    The Python API takes validated records, never raw payloads: a dict handed over by mistake
+    would otherwise fail deep inside screening (and come back as a fail-closed block that hides
+    the programming error)."""
+    if isinstance(value, model):
+        return value
+    hint = (
+        f"; validate the payload first: {model.__name__}.model_validate(payload)"
+        if isinstance(value, dict | str | bytes)
+        else ""
+    )
+    raise TypeError(f"{call} expects a {model.__name__}, got {type(value).__name__}{hint}")

@@ -29,6 +29,13 @@ def _country_code(value: str) -> str:
 
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+MAX_AMOUNT = Decimal(10) ** 15
+"""Largest quantity or unit price accepted: far above any real order line, far below 1e400."""
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=12, allow_inf_nan=False),
+]
+"""A quantity or unit price: finite, not negative, at most MAX_AMOUNT, at most 12 decimals."""
 
 
 class _Input(BaseModel):
@@ -109,6 +116,13 @@ class Supplier(_Input):
         return f"{self.name} ({self.id})" if self.id else self.name
 
 
+def supplier_key(supplier: Supplier) -> str:
+    """A supplier's identity across screenings, the audit trail and B4 campaigns: its ERP id where
+    there is one, else its name. ``Finding.supplier_id`` holds it; every module uses this one rule,
+    so a finding, an override and an instruction about the same supplier always meet."""
+    return supplier.id or supplier.name
+
+
 class Input(_Input):
     """A material or component that goes into an order line's goods."""
 
@@ -121,9 +135,12 @@ class Input(_Input):
 class OrderLine(_Input):
     line_id: str | None = None
     sku: str | None = None
+    lot: str | None = Field(
+        default=None, description="Batch or lot number; DENIED_ENTRY matches it as it does the SKU."
+    )
     description: str | None = None
-    quantity: Decimal | None = Field(default=None, ge=0)
-    unit_price: Decimal | None = Field(default=None, ge=0)
+    quantity: Amount | None = None
+    unit_price: Amount | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     hs_code: Annotated[str, Field(pattern=r"^[0-9][0-9. ]{1,13}$")] | None = None
     origin_country: CountryCode | None = None

@@ -5,13 +5,18 @@ The defaults encode the Call to Action:
 * A1 and ENTITY_LIST block at once (B1 allows no wind-down); DENIED_ENTRY blocks (C2).
 * A2, A3 and NO_B4_ACK block after a responsible-exit window (B2, B3, B5), counted from the day the
   finding was first seen, and warn while the window runs.
-* A4, POSSIBLE_MATCH and HIGH_RISK_SECTOR warn: somebody must look (A) or instruct the supplier (B4).
+* A4 on the order's own goods (a line's input produced in the region: its origin, its material or
+  description, its producer's location) blocks: under the UFLPA and the EU regulation those goods are
+  presumed made with forced labour wherever they are sent (C1), and the supplier gets a B4
+  instruction. A4 from a sourcing report about a supplier warns and opens the B4 instruction.
+* POSSIBLE_MATCH and HIGH_RISK_SECTOR warn: somebody must look (A).
 * SCREENING_UNAVAILABLE blocks (fail closed); it may be relaxed to warn, never to allow.
 * An A1, A2 or A4 location finding from a review-level locator signal (its score, the locator's
   confidence, below ``location_review_below``) warns with step A, map and verify, instead.
 
 A company may tune actions, windows and match thresholds in a policy file (TOML or JSON), within those
-limits. By C1 ("one global standard") no rule may be scoped to a market or destination: such a file
+limits. The match thresholds are bounded (``MatchingSettings``) so that no file can stop a certain
+match of a listed entity from blocking. By C1 ("one global standard") no rule may be scoped to a market or destination: such a file
 is rejected. ``evaluate`` is pure: the caller supplies today's date and first-seen dates.
 """
 
@@ -24,10 +29,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from forced_labour_guard.errors import PolicyError, field_path
+from forced_labour_guard.errors import InputError, PolicyError, field_path
+from forced_labour_guard.matching.score import BRANCH_SCORE
 from forced_labour_guard.model import Action, Finding, FindingCode
+from forced_labour_guard.records import loads_strict
 from forced_labour_guard.steps import ordered, step
 
 # Codes whose disengagement follows a responsible-exit plan (B2, B3, B5 concern suppliers outside
@@ -80,18 +94,55 @@ DEFAULT_RULES: Final[dict[FindingCode, Rule]] = {
 }
 
 
+A4_ORDER_GOODS_RULE: Final = Rule(action=Action.BLOCK)
+"""A4 on the order's own goods: the goods are presumed made with forced labour (UFLPA, EU FLR)."""
+
+CERTAIN_MATCH_SCORES: Final[dict[str, float]] = {
+    "a registration number the list gives for the entry": 1.0,
+    "the listed name or alias, once case, punctuation, word order and legal forms are set aside": 1.0,
+    "the listed name plus only a place or branch word (a branch is the same legal person)": (
+        BRANCH_SCORE
+    ),
+}
+"""The matches a watchlist reports as the listed entity itself, and the lowest score each can get.
+
+The block threshold may never rise above the lowest of them: a policy file must not be able to turn
+a listed company (or its branch) into an ``allow``. A match with a conflicting registration number
+or country is deliberately scored lower (``lists.watchlist``) and goes to a reviewer instead."""
+MAX_BLOCK_THRESHOLD: Final = min(CERTAIN_MATCH_SCORES.values())
+
+
 class MatchingSettings(BaseModel):
-    """Name-match score thresholds: >= block -> ENTITY_LIST, >= review -> POSSIBLE_MATCH."""
+    """Name-match score thresholds: >= block -> ENTITY_LIST, >= review -> POSSIBLE_MATCH.
+
+    Bounds: ``block_threshold`` at most ``MAX_BLOCK_THRESHOLD`` (every certain match blocks), and
+    ``review_threshold`` strictly below it (a near miss is always reviewed, never silently passed)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     block_threshold: float = Field(default=0.90, gt=0, le=1)
     review_threshold: float = Field(default=0.70, gt=0, le=1)
 
+    @field_validator("block_threshold")
+    @classmethod
+    def _certain_matches_block(cls, value: float) -> float:
+        if value > MAX_BLOCK_THRESHOLD:
+            certain = "; ".join(
+                f"{what}: {score:.2f}" for what, score in CERTAIN_MATCH_SCORES.items()
+            )
+            raise ValueError(
+                f"{value} is above {MAX_BLOCK_THRESHOLD:.2f}: a listed entity matched with "
+                f"certainty must always block (B1), and these matches score as low as: {certain}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _review_below_block(self) -> MatchingSettings:
-        if self.review_threshold > self.block_threshold:
-            raise ValueError("review_threshold must not be above block_threshold")
+        if self.review_threshold >= self.block_threshold:
+            raise ValueError(
+                f"review_threshold ({self.review_threshold}) must be below block_threshold "
+                f"({self.block_threshold}), so a near miss goes to a reviewer instead of passing"
+            )
         return self
 
 
@@ -103,6 +154,13 @@ class Policy(BaseModel):
     version: str = Field(default="default", description="Recorded with every decision.")
     rules: dict[FindingCode, Rule] = Field(default_factory=lambda: dict(DEFAULT_RULES))
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    a4_on_order_goods: Rule = Field(
+        default=A4_ORDER_GOODS_RULE,
+        description=(
+            "What to do about A4 when it concerns the order's own goods (an input of a line "
+            "produced in the region), as against A4 from a sourcing report (rules.A4)."
+        ),
+    )
     max_relationship_depth: int = Field(
         default=10,
         ge=1,
@@ -144,10 +202,37 @@ class Policy(BaseModel):
                     f"rules.{code.value}.action cannot be 'allow': every finding needs at least a "
                     "warning (a finding that is wrong is released by an override, not by policy)"
                 )
+        goods = self.a4_on_order_goods
+        if goods.action is Action.ALLOW:
+            raise ValueError(
+                "a4_on_order_goods.action cannot be 'allow': goods with an input produced in the "
+                "region are presumed made with forced labour"
+            )
+        if goods.responsible_exit_days is not None:
+            raise ValueError(
+                "a4_on_order_goods.responsible_exit_days is not allowed: the goods of this order "
+                "are presumed forced-labour goods now, not after a wind-down"
+            )
         return self
 
     def rule(self, code: FindingCode) -> Rule:
         return self.rules.get(code, DEFAULT_RULES[code])
+
+    def rule_for(self, finding: Finding) -> Rule:
+        """The rule for one finding: A4 about the order's own goods has its own (block)."""
+        if is_order_goods_a4(finding):
+            return self.a4_on_order_goods
+        return self.rule(finding.code)
+
+
+def is_order_goods_a4(finding: Finding) -> bool:
+    """A4 about an input of the order's own lines (its origin, material, description or producer's
+    location), not a sourcing report about a company (a path ending in ``.evidence[n]``)."""
+    return (
+        finding.code is FindingCode.A4
+        and finding.subject.startswith("lines[")
+        and ".evidence[" not in finding.subject
+    )
 
 
 def _market_scoped_keys(data: Any, path: str = "") -> list[str]:
@@ -193,7 +278,12 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as error:
         raise PolicyError(f"{file}: cannot read policy file ({error.strerror})") from None
     try:
-        data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
+        if file.suffix.lower() == ".json":
+            data = loads_strict(text, source=str(file))
+        else:
+            data = tomllib.loads(text)  # TOML itself refuses a key defined twice
+    except InputError as error:
+        raise PolicyError(str(error)) from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         raise PolicyError(
             f"{file}: not valid {file.suffix.lstrip('.') or 'TOML'}: {error}"
@@ -242,7 +332,7 @@ def finding_action(
             f"acted on as a location until a person has checked it. Call to Action "
             f"{step('A').sentence()}"
         )
-    rule = policy.rule(finding.code)
+    rule = policy.rule_for(finding)
     steps_text = " ".join(step(sid).sentence() for sid in finding.steps) or (
         "(none): repair the screening, then screen again."
     )

@@ -27,12 +27,79 @@ MAX_BYTES: Final = 50 * 1024 * 1024
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+class _Duplicate:
+    """Marks, under a key no JSON text can produce, an object that gave a key twice."""
+
+
+_DUPLICATE: Final = _Duplicate()
+
+
+def _object_keeping_duplicates(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    result: dict[Any, Any] = {}
+    for key, value in pairs:
+        if key in result and _DUPLICATE not in result:
+            result[_DUPLICATE] = key
+        result[key] = value
+    return result
+
+
+def _duplicate_key(value: Any) -> tuple[str, str] | None:
+    """(path of the object, the key) of the first object that gave a key twice, or None."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            if _DUPLICATE in item:
+                return path, str(item[_DUPLICATE])
+            stack.extend(
+                (v, f"{path}.{k}" if path else str(k))
+                for k, v in item.items()
+                if k is not _DUPLICATE and isinstance(v, dict | list)
+            )
+        elif isinstance(item, list):
+            stack.extend(
+                (v, f"{path}[{i}]") for i, v in enumerate(item) if isinstance(v, dict | list)
+            )
+    return None
+
+
+def loads_strict(text: str, *, source: str, prefix: str = "") -> Any:
+    """``json.loads`` that refuses an object giving the same key twice, naming the key and where
+    it is. JSON parsers keep the last value silently; in a record that can drop an address, so
+    which one was meant is not for the screening to guess. Bad syntax raises
+    ``json.JSONDecodeError`` as usual."""
+    value = json.loads(text, object_pairs_hook=_object_keeping_duplicates)
+    duplicate = _duplicate_key(value)
+    if duplicate is not None:
+        where, key = duplicate
+        path = prefix
+        for part in (where, key):
+            if part:
+                path = f"{path}{part}" if not path or part.startswith("[") else f"{path}.{part}"
+        raise InputError(
+            f"duplicate key {key!r}: an object may give each key once (JSON readers would "
+            "silently keep only the last value)",
+            path=path,
+            source=source,
+        )
+    return value
+
+
+def _stdin() -> BinaryIO:
+    """Standard input, or an InputError when the process was started with it closed."""
+    stream = sys.stdin  # None when the process was started with descriptor 0 closed
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    if buffer is None or buffer.closed:
+        raise InputError("standard input is closed: nothing to read", source="<stdin>")
+    return buffer
+
+
 def read_text(path: str) -> str:
     """The whole of a file, or of standard input for '-'; decoding errors are input errors."""
     source = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = _stdin().read(MAX_BYTES + 1)
         else:
             with Path(path).open("rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
@@ -73,7 +140,7 @@ def parse_json(text: str, *, source: str) -> Any:
     if not text.strip():
         raise InputError("empty input: expected a JSON object", source=source)
     try:
-        value = json.loads(text)
+        value = loads_strict(text, source=source)
     except json.JSONDecodeError as error:
         raise InputError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
@@ -121,7 +188,7 @@ def iter_records(model: type[ModelT], path: str) -> Iterator[tuple[str, ModelT |
     source = "<stdin>" if path == "-" else path
     with contextlib.ExitStack() as stack:
         try:
-            handle = sys.stdin.buffer if path == "-" else stack.enter_context(Path(path).open("rb"))
+            handle = _stdin() if path == "-" else stack.enter_context(Path(path).open("rb"))
         except OSError as error:
             raise InputError(f"cannot read file ({error.strerror})", source=source) from None
         try:
@@ -202,7 +269,7 @@ def _csv_value(key: str, value: str, where: str) -> Any:
     stripped = value.strip()
     if stripped.startswith(("[", "{")):
         try:
-            return json.loads(stripped)
+            return loads_strict(stripped, source=where, prefix=key)
         except json.JSONDecodeError as error:
             raise InputError(
                 f"cell is not valid JSON ({error.msg})", path=key, source=where

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from forced_labour_guard import settings
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.guard import Guard
 from forced_labour_guard.model import FindingCode
@@ -34,7 +35,7 @@ from forced_labour_guard.store.audited import AuditedGuard, DecisionCallback
 from forced_labour_guard.store.export import read_jsonl, write_csv, write_jsonl
 from forced_labour_guard.store.records import Override, OverrideRequest
 
-STORE_ENV = "FLG_STORE"
+STORE_ENV = settings.STORE.name
 
 
 # ------------------------------------------------------------------------ shared --store option
@@ -50,7 +51,7 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 
 def store_location(args: argparse.Namespace) -> str | None:
-    location = getattr(args, "store", None) or os.environ.get(STORE_ENV) or None
+    location = getattr(args, "store", None) or settings.store_location()
     return str(location) if location else None
 
 
@@ -300,7 +301,7 @@ def _override_list(args: argparse.Namespace) -> int:
         overrides = store.overrides(
             po_id=args.po, supplier_ids=[args.supplier] if args.supplier else []
         )
-    today = dt.datetime.now(dt.UTC).date()
+    today = utc_now().date()
     for override in overrides:
         if args.all or override.status(today) in ("active", "pending_approval"):
             _print_override(override, args, today=today)
@@ -310,7 +311,7 @@ def _override_list(args: argparse.Namespace) -> int:
 def _print_override(
     override: Override, args: argparse.Namespace, *, today: dt.date | None = None
 ) -> None:
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or utc_now().date()
     if args.json:
         data = override.model_dump(mode="json")
         data["status"] = override.status(today)

@@ -7,14 +7,15 @@ screening command gets the same options and the same fail-closed behaviour.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+from pathlib import Path
 
 from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
 from forced_labour_guard.denied_entry import load_denied_entry
-from forced_labour_guard.guard import Guard
+from forced_labour_guard.guard import B4StatusProvider, Guard
 from forced_labour_guard.instructions.pending import queue_b4_for
 from forced_labour_guard.instructions.provider import provider_for_store
-from forced_labour_guard.lists.setup import add_list_options, list_setup_from_args
+from forced_labour_guard.lists.setup import LISTS_ENV, StoredLists
+from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS
 from forced_labour_guard.model import Action
 from forced_labour_guard.policy import Policy, load_policy
 from forced_labour_guard.store.audited import AuditedGuard
@@ -37,26 +38,66 @@ def add_guard_options(parser: argparse.ArgumentParser) -> None:
     add_list_options(parser)
 
 
+def add_list_options(parser: argparse.ArgumentParser) -> None:
+    """--list FILE (repeatable), --lists-dir DIR, --max-list-age DAYS for the screening commands."""
+    parser.add_argument(
+        "--list",
+        dest="lists",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=f"an extra watchlist (.csv, .json, FtM .jsonl, .html); repeatable; also ${LISTS_ENV}",
+    )
+    parser.add_argument(
+        "--lists-dir",
+        metavar="DIR",
+        help="where 'flg lists update' keeps refreshed lists (default $FLG_LISTS_DIR or "
+        "~/.cache/forced_labour_guard/lists)",
+    )
+    parser.add_argument(
+        "--max-list-age",
+        type=int,
+        default=DEFAULT_MAX_AGE_DAYS,
+        metavar="DAYS",
+        help=f"a list older than this warns on every decision (default {DEFAULT_MAX_AGE_DAYS})",
+    )
+
+
+def stored_lists_from_args(args: argparse.Namespace) -> StoredLists:
+    """The lists the options of :func:`add_list_options` name."""
+    lists_dir = getattr(args, "lists_dir", None)
+    return StoredLists(
+        lists_dir=Path(lists_dir) if lists_dir else None,
+        extra=tuple(getattr(args, "lists", None) or ()),
+    )
+
+
 def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
     """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
     With a store (--store or FLG_STORE) it records every decision and applies overrides, and
     suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5), and
     suppliers a recorded decision asks a B4 instruction for are queued in that file's campaign
     tables (``flg instructions pending``)."""
+    b4_status = provider_for_store(store_location(args))
+    guard = build_plain_guard(args, b4_status=b4_status)
+    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
+    return with_store(guard, args, on_decision=after)
+
+
+def build_plain_guard(
+    args: argparse.Namespace, *, b4_status: B4StatusProvider | None = None
+) -> Guard:
+    """The Guard of the policy, denied-entry and list options alone, with no store (what Spark
+    executors run, and what :func:`build_guard` wraps)."""
     policy = load_policy(args.policy) if getattr(args, "policy", None) else Policy()
     denied = load_denied_entry(args.denied_entry) if getattr(args, "denied_entry", None) else None
-    b4_status = provider_for_store(store_location(args))
-    lists = list_setup_from_args(args, today=dt.date.today())
-    guard = Guard.default(
+    return Guard.default(
         policy=policy,
         denied_entry=denied,
         b4_status=b4_status,
-        watchlists=lists.watchlists,
-        problems=lists.problems,
-        warnings=lists.warnings,
+        list_loader=stored_lists_from_args(args),
+        max_list_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
     )
-    after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
-    return with_store(guard, args, on_decision=after)
 
 
 def fails(action: Action, fail_on: str | None) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import unicodedata
 from collections import Counter
@@ -31,7 +30,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from forced_labour_guard import settings
 from forced_labour_guard.cli.audit import STORE_ENV, store_location
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError, first_problem
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign import (
@@ -62,7 +63,7 @@ from forced_labour_guard.instructions.smtp import (
 from forced_labour_guard.instructions.text import clean_inline
 from forced_labour_guard.store import sqlite_path
 
-PASSWORD_ENV = "FLG_SMTP_PASSWORD"
+PASSWORD_ENV = settings.SMTP_PASSWORD.name
 DEFAULT_CAMPAIGN = "B4"
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -90,7 +91,7 @@ def _days(text: str) -> tuple[int, ...]:
 
 def _today(args: argparse.Namespace) -> dt.date:
     given: dt.date | None = getattr(args, "today", None)
-    return given or dt.datetime.now(dt.UTC).date()
+    return given or utc_now().date()
 
 
 def _store_path(args: argparse.Namespace, *, required: bool = True) -> str | None:
@@ -164,7 +165,7 @@ def _deliverer(args: argparse.Namespace) -> Deliverer | None:
         raise UsageError("--smtp-timeout must be more than 0 seconds")
     password = None
     if args.smtp_user:
-        password = os.environ.get(args.smtp_password_env)
+        password = settings.secret(args.smtp_password_env)
         if password is None:
             raise UsageError(
                 f"--smtp-user given but ${args.smtp_password_env} is not set; put the password "

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import InputError, UsageError
-from forced_labour_guard.lists.delta import rescreen
+from forced_labour_guard.lists.delta import DeltaGap, rescreen
 from forced_labour_guard.lists.loaders import FORMATS, ListFormat, load_list_file
 from forced_labour_guard.lists.refresh import (
     DEFAULT_MAX_SHRINK,
@@ -94,7 +95,7 @@ def _status_line(status: ListStatus) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    today = dt.date.today()
+    today = utc_now().date()
     directory = _lists_dir(args)
     rows = []
     uflpa = uflpa_watchlist(directory)
@@ -155,12 +156,32 @@ def _update(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         for problem in result.problems:
-            print(f"  row not fully read: {problem}", file=sys.stderr)
+            print(f"  not fully read: {problem}", file=sys.stderr)
+        if not version.complete:
+            print(
+                f"flg: the stored {version.name} is marked incomplete ({version.note}); every "
+                "decision made with it carries a warning until a refresh reads it in full",
+                file=sys.stderr,
+            )
     if args.rescreen:
         review, block = thresholds.review_threshold, thresholds.block_threshold
-        hits = rescreen(suppliers, result.added, version, min_score=review)
-        count = 0
-        for hit in hits:
+        found = rescreen(
+            suppliers,
+            result.added,
+            version,
+            min_score=review,
+            max_depth=policy.max_relationship_depth,
+        )
+        count = gaps = 0
+        for hit in found:
+            if isinstance(hit, DeltaGap):
+                gaps += 1
+                print(
+                    f"flg: {hit.where} ({hit.supplier}): {hit.subject} is deeper than "
+                    f"{policy.max_relationship_depth} tiers and was not delta-screened",
+                    file=sys.stderr,
+                )
+                continue
             count += 1
             finding = "ENTITY_LIST" if hit.match.score >= block else "POSSIBLE_MATCH"
             print(
@@ -176,4 +197,11 @@ def _update(args: argparse.Namespace) -> int:
                 )
             )
         print(f"delta screening: {count} hit(s) on entries new in this version", file=sys.stderr)
+        if gaps:
+            print(
+                f"flg: error: {gaps} related company record(s) lie beyond the depth limit, not "
+                "delta-screened; screen those suppliers with the Guard",
+                file=sys.stderr,
+            )
+            return 2
     return 0

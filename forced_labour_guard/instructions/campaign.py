@@ -10,14 +10,15 @@ next run send again rather than lose the letter (same Message-ID, so mail progra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.instructions import followup
-from forced_labour_guard.instructions.campaign_store import CampaignStore, utc_now
+from forced_labour_guard.instructions.campaign_store import CampaignStore
 from forced_labour_guard.instructions.messages import (
     Envelope,
     build_message,
@@ -100,7 +101,7 @@ class Campaign:
         settings: CampaignSettings | None = None,
         templates_dir: Path | None = None,
         from_address: str | None = None,
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         if not name.strip():
             raise InputError("a campaign needs a name", path="campaign")

@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.errors import InputError
 from forced_labour_guard.instructions.model import (
     Acknowledgement,
@@ -37,9 +38,8 @@ from forced_labour_guard.instructions.model import (
     ProofDocument,
     ProofKind,
     Review,
-    supplier_key,
 )
-from forced_labour_guard.model import Finding, Supplier
+from forced_labour_guard.model import Finding, Supplier, supplier_key
 
 SCHEMA_VERSION: Final = 2
 MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024
@@ -134,10 +134,6 @@ CREATE TABLE IF NOT EXISTS campaign_pending_reasons (
 }
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True)
 class Event:
     """One line of a campaign's history."""
@@ -161,7 +157,7 @@ class ProofFile:
 class CampaignStore:
     """The campaign tables in one SQLite file. Not shared between threads; open one per thread."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
         self.path = str(path)
         self._clock = clock
         try:

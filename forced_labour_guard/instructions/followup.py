@@ -24,9 +24,8 @@ from forced_labour_guard.instructions.model import (
     Instruction,
     Review,
     Status,
-    supplier_key,
 )
-from forced_labour_guard.model import EvidenceRef, Finding, FindingCode, Supplier
+from forced_labour_guard.model import EvidenceRef, Finding, FindingCode, Supplier, supplier_key
 
 
 def is_cleared(instruction: Instruction) -> bool:

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from forced_labour_guard.instructions.text import clean_inline
-from forced_labour_guard.model import Supplier
+from forced_labour_guard.model import Supplier, supplier_key
 
 
 def _one_line(value: str) -> str:
@@ -71,11 +71,6 @@ class Recipient(_Record):
     def key(self) -> str:
         """The supplier's identity across screenings and campaigns: its id, else its name."""
         return supplier_key(self.supplier)
-
-
-def supplier_key(supplier: Supplier) -> str:
-    """Same rule as ``Finding.supplier_id``: the id when there is one, else the name."""
-    return supplier.id or supplier.name
 
 
 class ProofKind(StrEnum):

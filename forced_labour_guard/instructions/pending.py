@@ -1,7 +1,7 @@
 """Queue suppliers for a B4 instruction when a recorded screening asks for one.
 
-DESIGN's policy table says an A4 finding (inputs from the Uyghur Region) warns *and* opens a B4
-instruction for that supplier; findings on input producers that are on a list carry B4 as well. The
+DESIGN's policy table says an A4 finding (inputs from the Uyghur Region) opens a B4 instruction for
+that supplier, whether it blocks (the order's own goods) or warns (a sourcing report); findings on input producers that are on a list carry B4 as well. The
 Guard stays pure and only names the step; this module is the edge that remembers it. It gives the
 audited Guard a callback (``AuditedGuard(guard, store, on_decision=[queue_b4_for(campaigns)])``)
 that writes the screened supplier to the campaign tables of the same store file, where

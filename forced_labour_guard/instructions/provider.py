@@ -12,8 +12,7 @@ import datetime as dt
 
 from forced_labour_guard.instructions import followup
 from forced_labour_guard.instructions.campaign_store import CampaignStore
-from forced_labour_guard.instructions.model import supplier_key
-from forced_labour_guard.model import Finding, Supplier
+from forced_labour_guard.model import Finding, Supplier, supplier_key
 from forced_labour_guard.store import sqlite_path
 
 

@@ -3,7 +3,8 @@
 Loaders: :func:`load_bundled_uflpa` (packaged snapshot, no network), :func:`load_list_file` (a
 company CSV/JSON list, an OpenSanctions FtM export, a saved DHS page or a refreshed snapshot),
 :func:`parse_dhs_page` (the DHS page's HTML). :func:`build_list_setup` gives the lists a Guard should
-use with the problems (fail closed) and staleness warnings that come with them.
+use with the problems (fail closed) that come with them; :class:`StoredLists` loads the same lists
+again for a long-running Guard (see :mod:`forced_labour_guard.lists.live`).
 """
 
 from forced_labour_guard.lists.base import MatchBasis, Watchlist, WatchlistMatch
@@ -13,8 +14,8 @@ from forced_labour_guard.lists.entries import ListEntry, Snapshot, normalize_reg
 from forced_labour_guard.lists.ftm import parse_ftm_lines
 from forced_labour_guard.lists.loaders import ListUnavailableError, load_list_file
 from forced_labour_guard.lists.refresh import ListSource, UpdateRefused, update_list
-from forced_labour_guard.lists.setup import ListSetup, build_list_setup, stale_list_warnings
-from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, is_stale
+from forced_labour_guard.lists.setup import ListSetup, StoredLists, build_list_setup
+from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, is_stale, stale_list_warnings
 from forced_labour_guard.lists.uflpa import DHS_URL, UFLPA_LIST_NAME, load_bundled_uflpa
 from forced_labour_guard.lists.watchlist import EntityWatchlist
 
@@ -29,6 +30,7 @@ __all__ = [
     "ListUnavailableError",
     "MatchBasis",
     "Snapshot",
+    "StoredLists",
     "UpdateRefused",
     "Watchlist",
     "WatchlistMatch",

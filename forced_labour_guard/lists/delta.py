@@ -3,7 +3,9 @@
 Screening every supplier again after each update finds the same old hits again; screening against
 only the new entries (what SAP GTS calls delta screening) shows what the update changed. Each
 supplier's related companies (subsidiaries, parents, sub-suppliers, operations) are checked too,
-as the Guard does.
+with the Guard's own walk of the supplier graph (:func:`forced_labour_guard.detectors.walk_supplier`)
+and the same depth limit, so a company the Guard would block is never one the delta misses. What
+lies beyond the limit is reported as a :class:`DeltaGap`, as the Guard reports it, never passed.
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from forced_labour_guard.detectors import walk_supplier
 from forced_labour_guard.lists.base import WatchlistMatch
 from forced_labour_guard.lists.entries import ListEntry
 from forced_labour_guard.lists.watchlist import EntityWatchlist
-from forced_labour_guard.model import ListVersion, Supplier
-
-MAX_DEPTH = 6
+from forced_labour_guard.model import ListVersion, Supplier, supplier_key
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,13 @@ class DeltaHit:
     match: WatchlistMatch
 
 
-def _companies(supplier: Supplier, path: str, depth: int) -> Iterator[tuple[str, Supplier]]:
-    yield path, supplier
-    if depth >= MAX_DEPTH:
-        return
-    for index, relationship in enumerate(supplier.relationships):
-        yield from _companies(
-            relationship.supplier, f"{path}.relationships[{index}].supplier", depth + 1
-        )
+@dataclass(frozen=True)
+class DeltaGap:
+    """A related company deeper than the depth limit: it was not delta-screened."""
+
+    where: str
+    supplier: str
+    subject: str
 
 
 def rescreen(
@@ -46,14 +46,20 @@ def rescreen(
     version: ListVersion,
     *,
     min_score: float,
-) -> Iterator[DeltaHit]:
-    """Matches of each supplier (and its related companies) against the new entries only."""
+    max_depth: int,
+) -> Iterator[DeltaHit | DeltaGap]:
+    """Matches of each supplier (and its related companies, ``max_depth`` tiers down, as the
+    Guard's policy walks them) against the new entries only, and the companies left beyond."""
     if not added:
         return
     delta = EntityWatchlist(
         version.model_copy(update={"entries": sum(e.listings for e in added)}), added
     )
     for where, supplier in suppliers:
-        for subject, company in _companies(supplier, "supplier", 0):
-            for match in delta.match(company, min_score=min_score):
-                yield DeltaHit(where, supplier.id or supplier.name, subject, match)
+        key = supplier_key(supplier)
+        walk = walk_supplier(supplier, max_depth=max_depth)
+        for node in walk.nodes:
+            for match in delta.match(node.supplier, min_score=min_score):
+                yield DeltaHit(where, key, node.path, match)
+        for path in walk.not_screened:
+            yield DeltaGap(where, key, path)

@@ -14,7 +14,9 @@ The name cell packs aliases and subsidiaries into prose, which :func:`parse_enti
 * "NAME and its subordinate and affiliated entities", "NAME, and Subsidiaries".
 
 A row it cannot read fully is kept (with what could be read) and reported in ``problems``, never
-dropped. Only the stdlib ``html.parser`` is used. Pure: the caller fetches the page.
+dropped. A table that holds list rows (a section paragraph names it, or its rows carry dates) but whose
+header it does not recognise is reported in ``unread_tables``: a renamed column must not silently
+drop a whole section of the list. Only the stdlib ``html.parser`` is used. Pure: the caller fetches the page.
 """
 
 from __future__ import annotations
@@ -192,6 +194,8 @@ def parse_effective_date(text: str) -> dt.date | None:
 @dataclass
 class _Table:
     context: str
+    named_here: bool
+    """A paragraph naming a UFLPA section came between the previous table and this one."""
     rows: list[list[str]] = field(default_factory=list)
 
 
@@ -204,6 +208,7 @@ class _PageParser(HTMLParser):
         self._block: list[str] = []
         self._links: list[str] = []
         self._last_context = ""
+        self._section_named = False
         self._table_depth = 0
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -215,7 +220,8 @@ class _PageParser(HTMLParser):
             self._table_depth += 1
             if self._table_depth == 1:
                 self._close_block()
-                self.tables.append(_Table(context=self._last_context))
+                self.tables.append(_Table(self._last_context, self._section_named))
+                self._section_named = False
         elif self._table_depth == 1 and tag == "tr":
             self._row = []
         elif self._table_depth == 1 and tag in ("td", "th"):
@@ -262,6 +268,7 @@ class _PageParser(HTMLParser):
             section = section or canonical_section(text)
             if section:
                 self._last_context = section
+                self._section_named = True
         self._block = []
         self._links = []
 
@@ -272,6 +279,13 @@ class ParsedPage:
     problems: list[str]
     as_of: dt.date | None
     rows: int
+    unread_tables: list[str] = field(default_factory=list)
+    """Tables of list rows whose header was not recognised: none of their rows were read."""
+
+    @property
+    def complete(self) -> bool:
+        """Every row of every list table was read in full."""
+        return not self.problems and not self.unread_tables
 
 
 def entry_id(name: str) -> str:
@@ -302,15 +316,22 @@ def parse_dhs_page(html: str, *, url: str = DHS_URL) -> ParsedPage:
         raise InputError(f"the page is not readable HTML ({error})", source=url) from None
     merged: dict[str, ListEntry] = {}
     problems: list[str] = []
+    unread: list[str] = []
     rows = 0
     for table in parser.tables:
         if not table.rows:
             continue
+        section = canonical_section(table.context)
         header = _header(table.rows[0])
         if header is None:
+            if _holds_list_rows(table):
+                unread.append(
+                    f"{'section ' + section if section else 'a'} table with the header "
+                    f"{table.rows[0]!r} was not recognised: its {len(table.rows) - 1} row(s) "
+                    "were not read"
+                )
             continue
         name_col, date_col = header
-        section = canonical_section(table.context)
         for number, row in enumerate(table.rows[1:], start=2):
             if name_col >= len(row) or not row[name_col]:
                 problems.append(f"{section or 'table'} row {number}: no entity name: {row!r}")
@@ -346,7 +367,16 @@ def parse_dhs_page(html: str, *, url: str = DHS_URL) -> ParsedPage:
             old = merged.get(new.id)
             merged[new.id] = new if old is None else _merge(old, new)
     dates = [entry.date for entry in merged.values() if entry.date]
-    return ParsedPage(list(merged.values()), problems, max(dates) if dates else None, rows)
+    as_of = max(dates) if dates else None
+    return ParsedPage(list(merged.values()), problems, as_of, rows, unread)
+
+
+def _holds_list_rows(table: _Table) -> bool:
+    """Whether a table whose header is not recognised is still part of the list (a section
+    paragraph names it, or its cells hold dates), rather than page layout or navigation."""
+    return table.named_here or any(
+        parse_effective_date(cell) is not None for row in table.rows for cell in row if cell
+    )
 
 
 def _merge(old: ListEntry, new: ListEntry) -> ListEntry:

@@ -9,6 +9,7 @@ SCREENING_UNAVAILABLE finding (block by default) and the CLI exits with status 2
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -49,22 +50,46 @@ def guess_format(path: Path) -> ListFormat:
     )
 
 
-def parse_list_text(
-    text: str, *, format: ListFormat, name: str, source: str
-) -> tuple[ListVersion, list[ListEntry], list[str]]:
-    """(version, entries, problems) of a list's text in one of the formats (pure)."""
+@dataclass
+class ParsedList:
+    """A list's text read into entries, with its version and what could not be read."""
+
+    version: ListVersion
+    entries: list[ListEntry]
+    problems: list[str] = field(default_factory=list)
+    """Rows not fully read (kept with what could be read), and tables not read at all."""
+    unread_tables: list[str] = field(default_factory=list)
+    """Whole tables of the list that were not read: a refresh refuses such a page unless forced."""
+
+
+def incomplete(version: ListVersion, problems: list[str]) -> ListVersion:
+    """The version of a list some of whose rows or tables could not be read: it is not complete,
+    whatever its source says, so every decision made with it carries a warning."""
+    if not problems:
+        return version
+    note = (
+        f"{len(problems)} point(s) of the source were not fully read, so entities may be "
+        "missing or misnamed; see the problems stored with the list"
+    )
+    return version.model_copy(
+        update={"complete": False, "note": f"{version.note}; {note}" if version.note else note}
+    )
+
+
+def parse_list_text(text: str, *, format: ListFormat, name: str, source: str) -> ParsedList:
+    """The entries, version and problems of a list's text in one of the formats (pure)."""
     if format == "csv":
         entries = parse_custom_csv(text, source=source)
-        return custom_version(name, entries, {}, source=source), entries, []
+        return ParsedList(custom_version(name, entries, {}, source=source), entries)
     if format == "json":
         if text.lstrip().startswith("{") and f'"{SNAPSHOT_FORMAT}"' in text[:200]:
             snapshot = parse_snapshot(text, source=source)
-            return snapshot.version, snapshot.entries, snapshot.problems
+            return ParsedList(snapshot.version, snapshot.entries, snapshot.problems)
         meta, entries = parse_custom_json(text, source=source)
-        return custom_version(name, entries, meta, source=source), entries, []
+        return ParsedList(custom_version(name, entries, meta, source=source), entries)
     if format == "snapshot":
         snapshot = parse_snapshot(text, source=source)
-        return snapshot.version, snapshot.entries, snapshot.problems
+        return ParsedList(snapshot.version, snapshot.entries, snapshot.problems)
     if format == "ftm":
         parsed = parse_ftm_lines(text.splitlines(), source=source)
         uflpa = "us_dhs_uflpa" in parsed.datasets
@@ -74,19 +99,16 @@ def parse_list_text(
             source=f"OpenSanctions FtM export ({', '.join(parsed.datasets) or 'no dataset named'})",
             entries=sum(e.listings for e in parsed.entries),
         )
-        return version, parsed.entries, []
+        return ParsedList(version, parsed.entries)
     page = parse_dhs_page(text, url=source)
-    unread = len(page.problems)
+    problems = [*page.unread_tables, *page.problems]
     version = ListVersion(
         name=UFLPA_LIST_NAME,
         as_of=page.as_of,
         source=f"DHS UFLPA Entity List web page ({source})",
         entries=sum(e.listings for e in page.entries),
-        note=f"{unread} point(s) of the page were not fully read; see the stored problems"
-        if unread
-        else None,
     )
-    return version, page.entries, page.problems
+    return ParsedList(incomplete(version, problems), page.entries, problems, page.unread_tables)
 
 
 def parse_snapshot(text: str, *, source: str) -> Snapshot:
@@ -106,7 +128,9 @@ def snapshot_watchlist(snapshot: Snapshot, *, source: str) -> EntityWatchlist:
         raise ListUnavailableError("the list has no entries", source=source)
     checked = snapshot.checked_at or snapshot.fetched_at
     return EntityWatchlist(
-        snapshot.version,
+        incomplete(snapshot.version, snapshot.problems)
+        if snapshot.version.complete
+        else snapshot.version,
         snapshot.entries,
         checked_on=checked.date() if checked else None,
         problems=snapshot.problems,
@@ -131,14 +155,14 @@ def load_list_file(
     try:
         if chosen in ("snapshot", "json") and f'"{SNAPSHOT_FORMAT}"' in text[:200]:
             return snapshot_watchlist(parse_snapshot(text, source=str(path)), source=str(path))
-        version, entries, problems = parse_list_text(
-            text, format=chosen, name=list_name, source=str(path)
-        )
+        parsed = parse_list_text(text, format=chosen, name=list_name, source=str(path))
     except ListUnavailableError:
         raise
     except InputError as error:
         raise ListUnavailableError(str(error)) from error
-    if not entries:
+    if not parsed.entries:
         raise ListUnavailableError("the list has no entries", source=str(path))
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
-    return EntityWatchlist(version, entries, checked_on=modified, problems=problems)
+    return EntityWatchlist(
+        parsed.version, parsed.entries, checked_on=modified, problems=parsed.problems
+    )

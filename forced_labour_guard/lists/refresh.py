@@ -34,6 +34,8 @@ from tenacity import (
     wait_exponential,
 )
 
+from forced_labour_guard import settings
+from forced_labour_guard.clock import utc_now
 from forced_labour_guard.errors import FlgError, InputError
 from forced_labour_guard.lists.entries import ListEntry, Snapshot, name_key
 from forced_labour_guard.lists.loaders import ListFormat, parse_list_text, parse_snapshot
@@ -197,11 +199,7 @@ def default_fetcher() -> Fetcher:
 
 def default_lists_dir() -> Path:
     """$FLG_LISTS_DIR, else $XDG_CACHE_HOME/forced_labour_guard/lists (~/.cache/...)."""
-    configured = os.environ.get("FLG_LISTS_DIR")
-    if configured:
-        return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "forced_labour_guard" / "lists"
+    return settings.lists_dir()
 
 
 def snapshot_path(directory: Path, name: str) -> Path:
@@ -276,7 +274,7 @@ def update_list(
     now: dt.datetime | None = None,
 ) -> UpdateResult:
     """Download ``source``, check it, and store it; raises UpdateRefused with the reason."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     fetcher = fetcher or default_fetcher()
     try:
         current = read_snapshot(directory, source.name)
@@ -295,13 +293,20 @@ def update_list(
         return UpdateResult("not_modified", confirmed, previous_count=current.version.entries)
 
     try:
-        version, entries, problems = parse_list_text(
+        parsed = parse_list_text(
             fetched.text, format=source.format, name=source.name, source=source.url
         )
     except InputError as error:
         raise UpdateRefused(
             f"the download does not parse ({error}); the last good copy is kept"
         ) from error
+    version, entries, problems = parsed.version, parsed.entries, parsed.problems
+    if parsed.unread_tables and not force:
+        raise UpdateRefused(
+            f"{len(parsed.unread_tables)} table(s) of the download could not be read, so whole "
+            f"parts of the list would be missing ({'; '.join(parsed.unread_tables)}); the last "
+            "good copy is kept (use --force to store it anyway, marked incomplete)"
+        )
     if not entries:
         raise UpdateRefused(
             f"the download from {source.url} holds no entries; the last good copy is kept"

@@ -1,4 +1,4 @@
-"""Which watchlists a Guard uses, and the problems and warnings that come with them.
+"""Which watchlists a Guard uses, and the problems that come with them.
 
 The UFLPA Entity List is always screened: the copy refreshed by ``flg lists update`` when one is
 stored in the lists folder, else the bundled snapshot. Other lists come on top: those refreshed into
@@ -6,16 +6,16 @@ the same folder (``flg lists update --name NAME --url ...``), ``--list FILE`` op
 ``FLG_LISTS`` environment variable (file paths separated by ``os.pathsep``).
 
 Failure is closed: a list that is configured but cannot be loaded becomes a *problem*, which the
-Guard turns into a SCREENING_UNAVAILABLE finding (block) on every decision. A stale list becomes a
-*warning* on every decision.
+Guard turns into a SCREENING_UNAVAILABLE finding (block) on every decision. Staleness is not decided
+here but by the Guard, per decision, from its own clock.
+
+:class:`StoredLists` is the loader a Guard keeps to load the same lists again when they change on
+disk (see :mod:`forced_labour_guard.lists.live`).
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import os
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +27,25 @@ from forced_labour_guard.lists.loaders import (
     snapshot_watchlist,
 )
 from forced_labour_guard.lists.refresh import default_lists_dir, read_snapshot, snapshot_path
-from forced_labour_guard.lists.status import DEFAULT_MAX_AGE_DAYS, is_stale, list_age
+from forced_labour_guard.lists.status import stale_list_warnings
 from forced_labour_guard.lists.uflpa import load_bundled_uflpa
 from forced_labour_guard.lists.watchlist import EntityWatchlist
+from forced_labour_guard.settings import LISTS, extra_list_paths
 
-LISTS_ENV = "FLG_LISTS"
+LISTS_ENV = LISTS.name
 UFLPA_SNAPSHOT_NAME = "uflpa"
+
+__all__ = [
+    "LISTS_ENV",
+    "UFLPA_SNAPSHOT_NAME",
+    "ListSetup",
+    "StoredLists",
+    "build_list_setup",
+    "configured_list_paths",
+    "stale_list_warnings",
+    "stored_list_paths",
+    "uflpa_watchlist",
+]
 
 
 @dataclass
@@ -40,26 +53,6 @@ class ListSetup:
     watchlists: list[Watchlist] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     """Lists that were asked for and could not be loaded (each blocks every decision)."""
-    warnings: list[str] = field(default_factory=list)
-    """Stale lists (each is said on every decision)."""
-
-
-def stale_list_warnings(
-    watchlists: Sequence[Watchlist], *, today: dt.date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
-) -> list[str]:
-    """One sentence per list older than ``max_age_days`` (for any Watchlist, not only ours)."""
-    warnings = []
-    for watchlist in watchlists:
-        checked = watchlist.checked_on if isinstance(watchlist, EntityWatchlist) else None
-        version = watchlist.version
-        if is_stale(version, max_age_days, today, checked_on=checked):
-            age = list_age(version, today, checked_on=checked)
-            known = f"is {age} days old" if age is not None else "has no date"
-            warnings.append(
-                f"The {version.name} copy used {known} (more than {max_age_days} days), so "
-                "entities listed since may be missed; refresh it with 'flg lists update'."
-            )
-    return warnings
 
 
 def uflpa_watchlist(lists_dir: Path | None = None) -> EntityWatchlist:
@@ -99,16 +92,14 @@ def configured_list_paths(
     paths = [str(path) for path in stored_list_paths(lists_dir or default_lists_dir())]
     paths += list(extra)
     if use_environment:
-        paths += [p for p in os.environ.get(LISTS_ENV, "").split(os.pathsep) if p.strip()]
+        paths += extra_list_paths()
     return paths
 
 
 def build_list_setup(
     *,
-    today: dt.date,
     lists_dir: Path | None = None,
     extra: Sequence[str] = (),
-    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     use_environment: bool = True,
 ) -> ListSetup:
     """Load the UFLPA list and the extra lists; failures become problems, never exceptions."""
@@ -122,41 +113,40 @@ def build_list_setup(
             setup.watchlists.append(load_list_file(path))
         except InputError as error:
             setup.problems.append(f"The watchlist {path} could not be loaded: {error}")
-    setup.warnings = stale_list_warnings(setup.watchlists, today=today, max_age_days=max_age_days)
     return setup
 
 
-def add_list_options(parser: argparse.ArgumentParser) -> None:
-    """--list FILE (repeatable), --lists-dir DIR, --max-list-age DAYS for the screening commands."""
-    parser.add_argument(
-        "--list",
-        dest="lists",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help=f"an extra watchlist (.csv, .json, FtM .jsonl, .html); repeatable; also ${LISTS_ENV}",
-    )
-    parser.add_argument(
-        "--lists-dir",
-        metavar="DIR",
-        help="where 'flg lists update' keeps refreshed lists (default $FLG_LISTS_DIR or "
-        "~/.cache/forced_labour_guard/lists)",
-    )
-    parser.add_argument(
-        "--max-list-age",
-        type=int,
-        default=DEFAULT_MAX_AGE_DAYS,
-        metavar="DAYS",
-        help=f"a list older than this warns on every decision (default {DEFAULT_MAX_AGE_DAYS})",
-    )
+def _file_stamp(path: Path) -> tuple[object, ...]:
+    try:
+        stat = path.stat()
+    except OSError as error:  # missing now, or unreadable: also a change worth a reload
+        return (type(error).__name__,)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
-def list_setup_from_args(args: argparse.Namespace, *, today: dt.date) -> ListSetup:
-    """The ListSetup that the options of :func:`add_list_options` describe."""
-    lists_dir = getattr(args, "lists_dir", None)
-    return build_list_setup(
-        today=today,
-        lists_dir=Path(lists_dir) if lists_dir else None,
-        extra=getattr(args, "lists", None) or [],
-        max_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
-    )
+@dataclass(frozen=True)
+class StoredLists:
+    """The lists :func:`build_list_setup` loads, as a loader a long-running Guard keeps: ``load()``
+    loads them, ``stamp()`` tells cheaply (one ``stat`` per file) whether any changed since."""
+
+    lists_dir: Path | None = None
+    extra: tuple[str, ...] = ()
+    use_environment: bool = True
+
+    def load(self) -> ListSetup:
+        return build_list_setup(
+            lists_dir=self.lists_dir, extra=self.extra, use_environment=self.use_environment
+        )
+
+    def stamp(self) -> Hashable:
+        directory = self.lists_dir or default_lists_dir()
+        paths = [
+            snapshot_path(directory, UFLPA_SNAPSHOT_NAME),
+            *map(
+                Path,
+                configured_list_paths(
+                    self.lists_dir, self.extra, use_environment=self.use_environment
+                ),
+            ),
+        ]
+        return tuple((str(path), _file_stamp(path)) for path in paths)

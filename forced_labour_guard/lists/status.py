@@ -8,8 +8,10 @@ that is missing fails closed (see :class:`forced_labour_guard.lists.loaders.List
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from forced_labour_guard.lists.base import Watchlist
 from forced_labour_guard.lists.watchlist import EntityWatchlist
 from forced_labour_guard.model import ListVersion
 
@@ -67,3 +69,21 @@ def status_of(
         note=version.note,
         location=location,
     )
+
+
+def stale_list_warnings(
+    watchlists: Sequence[Watchlist], *, today: dt.date, max_age_days: int = DEFAULT_MAX_AGE_DAYS
+) -> list[str]:
+    """One sentence per list older than ``max_age_days`` (for any Watchlist, not only ours)."""
+    warnings = []
+    for watchlist in watchlists:
+        checked = watchlist.checked_on if isinstance(watchlist, EntityWatchlist) else None
+        version = watchlist.version
+        if is_stale(version, max_age_days, today, checked_on=checked):
+            age = list_age(version, today, checked_on=checked)
+            known = f"is {age} days old" if age is not None else "has no date"
+            warnings.append(
+                f"The {version.name} copy used {known} (more than {max_age_days} days), so "
+                "entities listed since may be missed; refresh it with 'flg lists update'."
+            )
+    return warnings

@@ -46,6 +46,42 @@ _LATIN_LEGAL = frozenset(
         "cooperative",
     ]
 )
+# Legal forms of other countries: a name with one is not a Chinese enterprise name, whatever
+# place it begins with ("Lop Nur Hair Salon GmbH", "Kashgar Carpets B.V.").
+_FOREIGN_LEGAL = frozenset(
+    [
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "sarl",
+        "sas",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "pty",
+        "plc",
+        "llp",
+        "kft",
+        "ooo",
+        "tov",
+        "zao",
+        "oao",
+        "doo",
+        "ltda",
+        "bhd",
+        "sdn",
+        "tbk",
+        "pvt",
+        "aps",
+        "asa",
+        "sro",
+        "sro",
+        "ehf",
+    ]
+)
 _LATIN_TOKEN = re.compile(r"[a-z]+")
 _LEADING_NOISE = " \t\"'“”‘’«»「」『』()（）[]【】-–—.,:;"
 _JAPANESE = re.compile(r"[\u3040-\u30ff]|株式会社|有限会社")
@@ -59,6 +95,7 @@ class LeadingDivision:
     matched: str  # as written in the name
     legal_form: bool  # the name ends like a registered legal name (有限公司, Co., Ltd., Branch)
     thing: bool  # a product or hospitality word follows the division (新疆饭店, Hami Melon ...)
+    foreign_form: bool  # a legal form of another country (GmbH, B.V., S.à r.l.)
     namesake: bool  # the spelling is also a place abroad (Aksu, 和田 in Japan)
     japanese: bool  # kana or a Japanese legal form: 和田 is then the surname Wada
 
@@ -81,6 +118,7 @@ def read_leading_division(index: NameIndex, name: str) -> LeadingDivision | None
     source, folded = index.fold(stripped)
     office = _ZH_OFFICE.search(folded) is not None
     rest = folded[len(leading.matched) :]
+    words = set(_LATIN_TOKEN.findall(rest.replace(".", "")))
     legal = (
         office
         or _ZH_LEGAL.search(rest) is not None
@@ -92,6 +130,7 @@ def read_leading_division(index: NameIndex, name: str) -> LeadingDivision | None
         matched=leading.matched,
         legal_form=legal,
         thing=thing,
+        foreign_form=bool(words & _FOREIGN_LEGAL),
         namesake=bool(leading.entry.namesake),
         japanese=_JAPANESE.search(source) is not None,
     )

@@ -351,7 +351,7 @@ class GazetteerLocator:
         code of another province. Otherwise a review sign, or nothing where the country places a
         Latin-script name abroad (a "Xinjiang Restaurant" in London is a restaurant)."""
         leading = read_leading_division(self._index, name)
-        if leading is None or leading.japanese:
+        if leading is None or leading.japanese or leading.foreign_form:
             return None
         abroad = country is not None and country != "CN"
         latin = leading.matched.isascii()

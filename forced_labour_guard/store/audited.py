@@ -31,8 +31,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pydantic import BaseModel
 
 from forced_labour_guard.detectors import today_of
-from forced_labour_guard.guard import Guard, supplier_key
-from forced_labour_guard.model import Decision, Finding, FindingCode, PurchaseOrder, Supplier
+from forced_labour_guard.errors import require_record
+from forced_labour_guard.guard import Guard
+from forced_labour_guard.model import (
+    Decision,
+    Finding,
+    FindingCode,
+    PurchaseOrder,
+    Supplier,
+    supplier_key,
+)
 from forced_labour_guard.policy import evaluate
 from forced_labour_guard.store.base import Store, StoreError
 from forced_labour_guard.store.hashing import canonical_hash
@@ -60,6 +68,7 @@ class AuditedGuard:
         self.on_decision = tuple(on_decision)
 
     def check_purchase_order(self, po: PurchaseOrder) -> Decision:
+        po = require_record(po, PurchaseOrder, call="AuditedGuard.check_purchase_order")
         return self._screen(
             po,
             po.supplier,
@@ -69,6 +78,7 @@ class AuditedGuard:
         )
 
     def screen_supplier(self, supplier: Supplier) -> Decision:
+        supplier = require_record(supplier, Supplier, call="AuditedGuard.screen_supplier")
         return self._screen(
             supplier,
             supplier,
@@ -80,9 +90,19 @@ class AuditedGuard:
     def screen_suppliers(
         self, suppliers: Iterable[Supplier], *, progress: Callable[[int], None] | None = None
     ) -> Iterator[Decision]:
-        """Screen many suppliers lazily; each decision is on record before it is yielded."""
+        """Screen many suppliers lazily; each decision is on record before it is yielded. An item
+        that is not a Supplier gets the Guard's fail-closed decision for it (not recorded: there is
+        no record to hash), and the batch goes on."""
+        if isinstance(suppliers, Supplier | str | bytes | dict):
+            raise TypeError(
+                "AuditedGuard.screen_suppliers expects an iterable of Supplier, got "
+                f"{type(suppliers).__name__}"
+            )
         for done, supplier in enumerate(suppliers, start=1):
-            yield self.screen_supplier(supplier)
+            if isinstance(supplier, Supplier):
+                yield self.screen_supplier(supplier)
+            else:
+                yield self.guard.not_a_supplier(done, supplier)
             if progress is not None:
                 progress(done)
 

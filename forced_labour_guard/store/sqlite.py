@@ -17,11 +17,12 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from forced_labour_guard.clock import Clock, utc_now
 from forced_labour_guard.model import Decision, finding_key
 from forced_labour_guard.store import migrations
 from forced_labour_guard.store.base import DecisionRecord, StoreError
@@ -47,10 +48,6 @@ _COLUMNS = (
 )
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class SqliteStore:
     """The Store protocol on a SQLite file (created, and migrated forward, on open)."""
 
@@ -59,7 +56,7 @@ class SqliteStore:
         path: str | Path,
         *,
         rules: OverrideRules | None = None,
-        clock: Callable[[], dt.datetime] = _utc_now,
+        clock: Clock = utc_now,
         busy_timeout: float = 60.0,
         synchronous: Synchronous = "NORMAL",
     ) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +55,7 @@ def test_json_output_is_a_decision(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("po_a1_supplier_in_region.json", "block", 1),
         ("po_a1_supplier_in_region.json", "warn", 1),
-        ("po_a4_input_from_region.json", "block", 0),
+        ("po_a4_input_from_region.json", "block", 1),
         ("po_a4_input_from_region.json", "warn", 1),
         ("po_clean.json", "warn", 0),
     ],
@@ -291,3 +293,59 @@ def test_the_entity_list_example_blocks_on_the_bundled_list(
     assert decision["action"] == "block"
     assert [f["code"] for f in decision["findings"]] == ["ENTITY_LIST"]
     assert decision["list_versions"][0]["complete"] is False
+
+
+def _run_with_stdout_closed(*argv: str) -> subprocess.CompletedProcess[bytes]:
+    """Run ``flg`` in a real process whose standard output is a pipe nobody reads any more."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "forced_labour_guard.cli", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_fail_on_block_never_exits_0_when_the_answer_cannot_be_delivered(
+    json_flag: list[str],
+) -> None:
+    done = _run_with_stdout_closed(
+        "check-po", str(EXAMPLES / "po_entity_list.json"), "--fail-on", "block", *json_flag
+    )
+    err = done.stderr.decode()
+    assert done.returncode != 0
+    assert "could not be written to standard output" in err
+    assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_an_allow_that_cannot_be_delivered_is_not_a_pass() -> None:
+    done = _run_with_stdout_closed("check-po", str(EXAMPLES / "po_clean.json"))
+    assert done.returncode == 2
+    assert "nothing may be taken as cleared" in done.stderr.decode()
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["screen-supplier", str(EXAMPLES / "supplier_clean.json")],
+        ["screen-suppliers", str(EXAMPLES / "suppliers.jsonl"), "--quiet"],
+        ["schema"],
+    ],
+)
+def test_every_command_that_prints_an_answer_fails_when_stdout_is_broken(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert main(argv) == 2
+    assert "could not be written to standard output" in capsys.readouterr().err

@@ -125,7 +125,7 @@ def test_a4_input_origin_address_in_region() -> None:
     ]
     decision = guard().check_purchase_order(po({"name": "A"}, lines))
     assert codes(decision) == [("A4", "lines[0].inputs[0].origin_address")]
-    assert decision.action is Action.WARN
+    assert decision.action is Action.BLOCK  # the order's own goods: presumed forced-labour goods
     assert decision.steps == ["B4"]
 
 
@@ -406,3 +406,38 @@ def test_a_finding_the_policy_cannot_read_fails_closed_instead_of_raising() -> N
     assert decision.action is Action.BLOCK
     assert decision.findings[-1].code is FindingCode.SCREENING_UNAVAILABLE
     assert "internal error while deciding" in decision.findings[-1].detail
+
+
+# --- Issue 9/10: denied-entry codes as clerks type them, and the order line's own lot ---------
+
+DENIED = DeniedEntryRegister(
+    [
+        DeniedGoods(sku="JKT-1042-BLK", denied_on=dt.date(2026, 5, 1)),
+        DeniedGoods(lot="LOT-2026-0417", entry_number="E-77"),
+    ]
+)
+
+
+def test_denied_entry_sku_matches_whatever_the_case_spaces_and_dashes() -> None:
+    for written in ("jkt 1042 blk", "JKT1042BLK", "JKT–1042—BLK", "ＪＫＴ－１０４２－ＢＬＫ"):
+        decision = guard(denied_entry=DENIED).check_purchase_order(
+            po({"name": "A"}, [{"sku": written}])
+        )
+        assert codes(decision) == [("DENIED_ENTRY", "lines[0].sku")], written
+        assert decision.action is Action.BLOCK
+
+
+def test_denied_entry_matches_the_order_lines_lot_field() -> None:
+    decision = guard(denied_entry=DENIED).check_purchase_order(
+        po({"name": "A"}, [{"sku": "JKT-2000", "lot": "lot 2026-0417"}])
+    )
+    assert codes(decision) == [("DENIED_ENTRY", "lines[0].lot")]
+    assert "LOT LOT-2026-0417" in decision.findings[0].detail
+    assert decision.steps == ["C2"]
+
+
+def test_a_code_sharing_only_some_characters_with_denied_goods_is_not_denied() -> None:
+    lines = [{"sku": "JKT-1042-BLU"}, {"lot": "LOT-2026-04170"}, {"sku": "-"}, {"lot": " "}]
+    decision = guard(denied_entry=DENIED).check_purchase_order(po({"name": "A"}, lines))
+    assert decision.findings == []
+    assert decision.action is Action.ALLOW

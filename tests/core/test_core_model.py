@@ -34,6 +34,7 @@ def test_field_names_are_exactly_the_design_contract() -> None:
     assert set(OrderLine.model_fields) == {
         "line_id",
         "sku",
+        "lot",
         "description",
         "quantity",
         "unit_price",

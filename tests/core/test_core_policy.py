@@ -165,8 +165,8 @@ def test_policy_files_in_toml_and_json(tmp_path: Path) -> None:
     )
     assert load_policy(toml).rule(FindingCode.A3).responsible_exit_days == 30
     js = tmp_path / "p.json"
-    js.write_text(json.dumps({"version": "acme-2", "matching": {"block_threshold": 0.95}}))
-    assert load_policy(js).matching.block_threshold == 0.95
+    js.write_text(json.dumps({"version": "acme-2", "matching": {"block_threshold": 0.88}}))
+    assert load_policy(js).matching.block_threshold == 0.88
     broken = tmp_path / "bad.toml"
     broken.write_text("rules = [")
     with pytest.raises(PolicyError, match="not valid"):
@@ -231,3 +231,76 @@ def test_a_released_finding_is_explained_but_does_not_set_the_action() -> None:
     assert verdict.action is Action.WARN
     assert verdict.steps == ["B4"]
     assert verdict.reasons[0].startswith("Released by override OVR-1")
+
+
+# --- Issue 10: no policy file can stop a listed entity from blocking ----------------------------
+
+
+def test_a_policy_raising_both_thresholds_to_one_is_rejected_naming_the_key() -> None:
+    with pytest.raises(PolicyError, match=r"matching\.block_threshold.*must always block"):
+        policy_from_mapping({"matching": {"block_threshold": 1.0, "review_threshold": 1.0}})
+
+
+def test_review_threshold_equal_to_block_is_rejected() -> None:
+    with pytest.raises(PolicyError, match=r"review_threshold.*below block_threshold"):
+        policy_from_mapping({"matching": {"block_threshold": 0.85, "review_threshold": 0.85}})
+
+
+def test_under_the_strictest_allowed_thresholds_a_listed_entity_and_its_branch_still_block() -> (
+    None
+):
+    from forced_labour_guard import Supplier
+    from forced_labour_guard.policy import MAX_BLOCK_THRESHOLD
+
+    strict = policy_from_mapping(
+        {"matching": {"block_threshold": MAX_BLOCK_THRESHOLD, "review_threshold": 0.89}}
+    )
+    screen = Guard.default(policy=strict).screen_supplier
+    listed = "Lop County Hair Product Industrial Park"
+    assert screen(Supplier(name=listed.upper())).action is Action.BLOCK
+    branch = screen(Supplier(name=f"{listed} Urumqi Branch"))
+    assert [f.code for f in branch.findings] == [FindingCode.ENTITY_LIST]
+    assert branch.action is Action.BLOCK
+    # and a name that is genuinely different is not pulled in by the bound
+    assert screen(Supplier(name="Lop Nur Hair Salon GmbH")).action is Action.ALLOW
+
+
+# --- Issue 9: A4 on the order's own goods blocks; a sourcing report about a supplier warns ---
+
+
+def _a4(subject: str) -> Finding:
+    return Finding(code=FindingCode.A4, subject=subject, detail="d", steps=["B4"], supplier_id="S")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "lines[0].inputs[0].origin_address",
+        "lines[0].inputs[0].material",
+        "lines[2].description",
+        "lines[0].inputs[1].producer.addresses[0]",
+    ],
+)
+def test_a4_on_the_orders_own_goods_blocks_by_default(subject: str) -> None:
+    verdict = evaluate([_a4(subject)], Policy(), today=TODAY)
+    assert verdict.action is Action.BLOCK
+    assert verdict.steps == ["B4"]
+    assert verdict.reasons[0].startswith("Blocked:")
+
+
+@pytest.mark.parametrize(
+    "subject", ["supplier.evidence[0]", "lines[0].inputs[0].producer.evidence[1]"]
+)
+def test_a4_from_a_sourcing_report_stays_a_warning_with_b4(subject: str) -> None:
+    verdict = evaluate([_a4(subject)], Policy(), today=TODAY)
+    assert verdict.action is Action.WARN
+    assert verdict.steps == ["B4"]
+
+
+def test_a4_on_order_goods_may_be_relaxed_to_warn_but_never_to_allow() -> None:
+    relaxed = policy_from_mapping({"a4_on_order_goods": {"action": "warn"}})
+    assert evaluate([_a4("lines[0].description")], relaxed, today=TODAY).action is Action.WARN
+    with pytest.raises(PolicyError, match=r"a4_on_order_goods.*allow"):
+        policy_from_mapping({"a4_on_order_goods": {"action": "allow"}})
+    with pytest.raises(PolicyError, match=r"a4_on_order_goods\.responsible_exit_days"):
+        policy_from_mapping({"a4_on_order_goods": {"action": "block", "responsible_exit_days": 30}})

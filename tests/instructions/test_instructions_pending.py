@@ -86,7 +86,7 @@ def test_an_a4_order_queues_its_supplier_once_with_the_earliest_date(tmp_path: P
     guard, store, campaigns = audited(tmp_path / "flg.sqlite", clock)
     po = PurchaseOrder.model_validate(A4_PO)
     first = guard.check_purchase_order(po)
-    assert first.action is Action.WARN
+    assert first.action is Action.BLOCK  # the order's own goods hold an input from the region
     assert [f.code for f in b4_findings(first)] == [FindingCode.A4]
     clock.now = DAY_ONE + dt.timedelta(days=3)
     guard.check_purchase_order(po)
@@ -229,7 +229,8 @@ def test_a_broken_callback_keeps_the_decision_and_its_audit_entry(tmp_path: Path
     plain = Guard.default(clock=clock).check_purchase_order(PurchaseOrder.model_validate(A4_PO))
     decision = guard.check_purchase_order(PurchaseOrder.model_validate(A4_PO))
 
-    assert decision.action is Action.WARN  # never loosened to allow
+    assert decision.action is Action.BLOCK  # never loosened
+    assert decision.action is plain.action
     assert decision.findings == plain.findings
     assert decision.steps == plain.steps
     [problem] = [w for w in decision.warnings if "broken" in w]

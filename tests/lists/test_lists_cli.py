@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import os
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,44 +15,10 @@ from forced_labour_guard.lists.refresh import default_fetcher
 from forced_labour_guard.lists.setup import build_list_setup, stale_list_warnings
 from forced_labour_guard.lists.status import is_stale, list_age
 from forced_labour_guard.model import Action, FindingCode, ListVersion, Supplier
+from tests.lists.lists_site import page, publish
 
 DATA = Path(__file__).parent / "data"
-
-
-def page(names: list[str]) -> str:
-    rows = "".join(f"<tr><td>{n}</td><td>June 12, 2023</td></tr>" for n in names)
-    return (
-        "<p><b>Entities</b> <a href='#'>Section 2(d)(2)(B)(ii)</a></p>"
-        f"<table><tr><th>Name of Entity</th><th>Effective Date</th></tr>{rows}</table>"
-    )
-
-
-def publish(root: Path, html: str, version: int) -> None:
-    """Write the page with a distinct modification time (HTTP dates have one-second resolution)."""
-    path = root / "list.html"
-    path.write_text(html)
-    stamp = 1_780_000_000 + 3600 * version
-    os.utime(path, (stamp, stamp))
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    root = tmp_path / "site"
-    root.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{httpd.server_address[1]}/list.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+SUPPLIER_DE = Supplier(name="Robert Bosch GmbH", country="DE")
 
 
 def test_status_says_the_bundled_list_is_partial(
@@ -123,7 +84,7 @@ def test_update_then_rescreen_reports_only_new_entries(
     assert "2 hit(s)" in captured.err
 
     # The refreshed copy now replaces the bundled snapshot for screening.
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     assert setup.watchlists[0].version.entries == 3
     assert setup.watchlists[0].version.complete is True
 
@@ -147,16 +108,13 @@ def test_update_that_shrinks_is_refused_with_exit_2(
 
 def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
     setup = build_list_setup(
-        today=dt.date(2026, 9, 1),
         lists_dir=tmp_path,
         extra=[str(tmp_path / "gone.csv")],
         use_environment=False,
     )
     assert len(setup.watchlists) == 1
     assert "gone.csv could not be loaded" in setup.problems[0]
-    guard = Guard.default(
-        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
-    )
+    guard = Guard.default(watchlists=setup.watchlists, problems=setup.problems)
     decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
     assert decision.action == Action.BLOCK
     assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
@@ -165,15 +123,11 @@ def test_a_missing_configured_list_fails_closed(tmp_path: Path) -> None:
 def test_a_malformed_company_csv_fails_closed(tmp_path: Path) -> None:
     broken = tmp_path / "ours.csv"
     broken.write_text('name,country\n"Acme Co,CN\nXinjiang Zhongtai Chemical,CN\n')
-    setup = build_list_setup(
-        today=dt.date(2026, 9, 1), lists_dir=tmp_path, extra=[str(broken)], use_environment=False
-    )
+    setup = build_list_setup(lists_dir=tmp_path, extra=[str(broken)], use_environment=False)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List"]
     [problem] = setup.problems
     assert "ours.csv could not be loaded" in problem and "not a readable CSV" in problem
-    guard = Guard.default(
-        watchlists=setup.watchlists, problems=setup.problems, warnings=setup.warnings
-    )
+    guard = Guard.default(watchlists=setup.watchlists, problems=setup.problems)
     decision = guard.screen_supplier(Supplier(name="Robert Bosch GmbH", country="DE"))
     assert decision.action == Action.BLOCK
     assert FindingCode.SCREENING_UNAVAILABLE in [f.code for f in decision.findings]
@@ -181,13 +135,13 @@ def test_a_malformed_company_csv_fails_closed(tmp_path: Path) -> None:
 
 def test_lists_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLG_LISTS", str(DATA / "company_list.csv"))
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path)
+    setup = build_list_setup(lists_dir=tmp_path)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "company_list"]
 
 
 def test_a_damaged_stored_copy_fails_closed(tmp_path: Path) -> None:
     (tmp_path / "uflpa.json").write_text("{ not json")
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists == []
     assert "UFLPA Entity List could not be loaded" in setup.problems[0]
 
@@ -198,7 +152,7 @@ def test_an_empty_stored_copy_fails_closed_rather_than_screening_against_nothing
     empty = {"version": {"name": "UFLPA Entity List", "as_of": "2026-08-03"}, "entries": []}
     (tmp_path / "uflpa.json").write_text(json.dumps(empty))
     (tmp_path / "ours.json").write_text(json.dumps({**empty, "format": "flg-watchlist/1"}))
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=tmp_path, use_environment=False)
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
     assert setup.watchlists == []
     assert len(setup.problems) == 2
     assert all("the list has no entries" in problem for problem in setup.problems)
@@ -220,9 +174,9 @@ def test_default_guard_uses_the_bundled_list_and_says_it_is_stale() -> None:
     assert decision.action == Action.BLOCK
     assert [v.name for v in decision.list_versions] == ["UFLPA Entity List"]
     assert decision.list_versions[0].complete is False
-    assert any("days old" in w for w in guard.warnings)
+    assert any("days old" in w for w in decision.warnings)
     fresh = Guard.default(clock=lambda: dt.datetime(2026, 8, 10, tzinfo=dt.UTC))
-    assert not any("days old" in w for w in fresh.warnings)
+    assert not any("days old" in w for w in fresh.screen_supplier(SUPPLIER_DE).warnings)
 
 
 def test_stale_warnings_name_the_list() -> None:
@@ -238,7 +192,7 @@ def test_a_company_list_refreshed_over_http_is_screened_too(
     lists = tmp_path / "lists"
     argv = ["lists", "update", "--name", "acme", "--format", "csv", "--url", url]
     assert main([*argv, "--lists-dir", str(lists)]) == 0
-    setup = build_list_setup(today=dt.date(2026, 9, 1), lists_dir=lists, use_environment=False)
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
     assert [w.version.name for w in setup.watchlists] == ["UFLPA Entity List", "acme"]
     assert setup.problems == []
     assert main(["lists", "status", "--lists-dir", str(lists), "--json"]) == 0
@@ -307,3 +261,103 @@ def test_an_unreadable_list_blocks_screening_and_is_one_error_for_status(
     assert main(["lists", "status", "--list", str(path)]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"flg: error: {path}: ")
+
+
+RENAMED_HEADER = (
+    "<p><b>Entities sourcing from Xinjiang</b> <a href='#'>Section 2(d)(2)(B)(v)</a></p>"
+    "<table><tr><th>Listed Party</th><th>Effective Date</th></tr>"
+    "<tr><td>Xinjiang Zhongtai Chemical Co. Ltd.</td><td>June 12, 2023</td></tr></table>"
+)
+
+
+def test_a_section_table_with_an_unknown_header_refuses_the_update_unless_forced(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    publish(root, page(["Camel Group Co., Ltd.", "Ninestar Corporation"]) + RENAMED_HEADER, 1)
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(lists)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "could not be read" in err and "section 2(d)(2)(B)(v) table" in err
+    assert "'Listed Party'" in err
+    assert not (lists / "uflpa.json").exists()
+
+    default_fetcher().cache.clear()
+    assert main([*argv, "--force"]) == 0
+    assert "marked incomplete" in capsys.readouterr().err
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
+    [uflpa] = setup.watchlists
+    assert uflpa.version.complete is False
+    decision = Guard.default(watchlists=setup.watchlists).screen_supplier(
+        Supplier(name="Robert Bosch GmbH", country="DE")
+    )
+    assert any("UFLPA Entity List is incomplete" in w for w in decision.warnings)
+
+
+def test_a_layout_table_without_dates_or_a_section_is_not_an_unread_table() -> None:
+    from forced_labour_guard.lists.dhs import parse_dhs_page
+
+    layout = "<table><tr><td>Home</td><td>Topics</td></tr><tr><td>News</td></tr></table>"
+    parsed = parse_dhs_page(layout + page(["Camel Group Co., Ltd."]))
+    assert parsed.unread_tables == [] and parsed.complete
+    dated = "<table><tr><th>Party</th><th>When</th></tr><tr><td>X Co</td><td>May 1, 2024</td></tr></table>"
+    assert len(parse_dhs_page(page(["Camel Group Co., Ltd."]) + dated).unread_tables) == 1
+
+
+def test_a_list_whose_rows_were_not_all_read_says_so_on_every_decision(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    lists = tmp_path / "lists"
+    unreadable = "Anhui Example Trading Co., Ltd. (including two aliases: Anhui Sample Co.)"
+    publish(root, page(["Camel Group Co., Ltd.", unreadable]), 1)
+    assert main(["lists", "update", "--url", url, "--lists-dir", str(lists)]) == 0
+    err = capsys.readouterr().err
+    assert "says 2 aliases but 1 were read" in err and "marked incomplete" in err
+    setup = build_list_setup(lists_dir=lists, use_environment=False)
+    guard = Guard.default(watchlists=setup.watchlists)
+    for supplier in ("Robert Bosch GmbH", "Camel Group Co Ltd"):
+        decision = guard.screen_supplier(Supplier(name=supplier))
+        assert decision.list_versions[0].complete is False
+        assert any("UFLPA Entity List is incomplete" in w for w in decision.warnings)
+
+
+def test_a_stored_copy_with_unread_rows_is_incomplete_even_if_it_says_complete(
+    tmp_path: Path,
+) -> None:
+    stored = {
+        "format": "flg-watchlist/1",
+        "version": {"name": "UFLPA Entity List", "as_of": "2026-08-03", "complete": True},
+        "problems": ["section 2(d)(2)(B)(ii) row 4: unbalanced brackets"],
+        "entries": [{"id": "c", "name": "Camel Group Co., Ltd."}],
+    }
+    (tmp_path / "uflpa.json").write_text(json.dumps(stored))
+    setup = build_list_setup(lists_dir=tmp_path, use_environment=False)
+    assert setup.watchlists[0].version.complete is False
+    assert "1 point(s) of the source were not fully read" in str(setup.watchlists[0].version.note)
+
+
+def test_rescreen_names_what_lies_beyond_the_policys_depth_and_exits_2(
+    site: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, url = site
+    publish(root, page(["Camel Group Co., Ltd.", "Xinjiang Zhongtai Chemical Co. Ltd."]), 1)
+    node: dict[str, object] = {"name": "Xinjiang Zhongtai Chemical Co. Ltd."}
+    for tier in range(3):
+        node = {
+            "name": f"Tier{tier} Trading GmbH",
+            "relationships": [{"kind": "sub_supplier", "supplier": node}],
+        }
+    suppliers = tmp_path / "suppliers.jsonl"
+    suppliers.write_text(json.dumps({"id": "S9", **node}) + "\n")
+    policy = tmp_path / "policy.toml"
+    policy.write_text("max_relationship_depth = 2\n")
+    argv = ["lists", "update", "--url", url, "--lists-dir", str(tmp_path / "lists")]
+    assert main([*argv, "--rescreen", str(suppliers), "--policy", str(policy)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        "relationships[0].supplier.relationships[0].supplier.relationships[0].supplier is deeper than 2 tiers"
+        in captured.err
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,11 @@ def test_subordinate_and_affiliated_entities_and_comma_and_subsidiaries() -> Non
 
 
 def test_html_entities_are_decoded() -> None:
-    by_name("Sichuan Yuan’an Pharmaceutical Co. Ltd.")
+    entries = parse_dhs_page(PAGE).entries
+    names = [e.name for e in entries]
+    assert "Sichuan Yuan\u2019an Pharmaceutical Co. Ltd." in names  # &rsquo; is the apostrophe
+    written = " ".join([*names, *(a for e in entries for a in [*e.aliases, *e.subsidiaries])])
+    assert re.search(r"&#?\w+;", written) is None  # no entity left undecoded anywhere
 
 
 def test_rows_it_cannot_read_are_reported_not_dropped() -> None:

@@ -41,8 +41,22 @@ def test_codes_parents_and_levels_are_consistent() -> None:
     assert sum(1 for place in data.places if place.level == "region") == 1
 
 
-def test_no_spelling_names_two_places() -> None:
-    NameIndex(load_region_data())  # raises ValueError on a clash
+def test_no_spelling_names_two_places(tmp_path: Path) -> None:
+    data = load_region_data()
+    index = NameIndex(data)
+    for place in data.places:
+        for form in place.zh:
+            assert index.script[form].place == place, form
+    # The check that keeps the bundled data clean: one spelling given to two places is refused.
+    for name in ("gazetteer.json", "context.json", "codes.json"):
+        shutil.copy(DATA / name, tmp_path / name)
+    gazetteer = json.loads((tmp_path / "gazetteer.json").read_text(encoding="utf-8"))
+    hami = next(p for p in gazetteer["places"] if p["code"] == "650500")
+    turpan = next(p for p in gazetteer["places"] if p["code"] == "650400")
+    turpan["zh"].append(hami["zh"][0])
+    (tmp_path / "gazetteer.json").write_text(json.dumps(gazetteer), encoding="utf-8")
+    with pytest.raises(ValueError, match="names two places"):
+        NameIndex(load_region_data(tmp_path))
 
 
 def test_provenance_is_written_down() -> None:

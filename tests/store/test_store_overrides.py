@@ -106,7 +106,7 @@ def test_subjects_narrow_the_release() -> None:
     override = make(FindingCode.A4, supplier_id="S-1", subjects=("lines[0].inputs[0]",))
     result = apply_overrides(raw, [override], today=TODAY, po_id="PO-1", policy=POLICY)
     assert [f.released_by for f in result.findings] == ["OVR-1", None]
-    assert result.action is Action.WARN
+    assert result.action is Action.BLOCK  # the other input's A4 still holds the order's goods
 
 
 def test_expired_override_has_no_effect() -> None:

@@ -1,1 +1,0 @@
-"""ERP adapters (Odoo, SAP) live here; the core package never imports them."""

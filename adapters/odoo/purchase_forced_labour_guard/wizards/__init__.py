@@ -1,0 +1,1 @@
+from . import flg_acknowledgement_wizard, flg_override_wizard
