@@ -178,8 +178,11 @@ class GazetteerLocator:
             foreign = foreign or entry.foreign
             said_china = said_china or entry.china
 
+        # A region postal code in an address that names nowhere else tells a shared romanisation
+        # which of its namesakes it is ("Xinhe County 842100": 新和, not Hebei's 新河).
+        postal = not abroad and not other_china and self._postal_code(address) is not None
         for mention in self._placing_mentions(
-            mentions, country, foreign, other_china, bool(candidates)
+            mentions, country, foreign, other_china, bool(candidates), postal
         ):
             place = mention.entry.place
             assert place is not None
@@ -241,6 +244,7 @@ class GazetteerLocator:
         foreign: bool,
         other_china: bool,
         coded: bool,
+        postal: bool = False,
     ) -> list[Mention]:
         """The mentions of region places that survive rules 2-5 of the module docstring."""
         abroad = country is not None and country != "CN"
@@ -261,6 +265,7 @@ class GazetteerLocator:
             if (
                 strong
                 or coded
+                or postal
                 or any(
                     other.entry.weak
                     and other.entry.place is not None
@@ -276,14 +281,23 @@ class GazetteerLocator:
             return []
         return kept
 
-    def _postal_hit(self, address: Address, country: str | None) -> RegionHit | None:
-        field, code = "postal_code", None
+    def _postal_code(self, address: Address) -> tuple[str, str] | None:
+        """(field, code) of a region postal code in the address, if any."""
         if address.postal_code:
             code = self._numbers.postal_field(address.postal_code)
-        if code is None and address.text:
-            field, code = "text", self._numbers.postal_in_text(address.text)
-        if code is None:
+            if code is not None:
+                return "postal_code", code
+        if address.text:
+            code = self._numbers.postal_in_text(address.text)
+            if code is not None:
+                return "text", code
+        return None
+
+    def _postal_hit(self, address: Address, country: str | None) -> RegionHit | None:
+        found = self._postal_code(address)
+        if found is None:
             return None
+        field, code = found
         place = self._by_postal.get(code[:3], self._region)
         return RegionHit(
             signal="postal_code",

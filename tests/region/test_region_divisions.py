@@ -182,3 +182,23 @@ def test_xinjiang_county_in_shanxi() -> None:
 def test_common_word_names_are_found_with_their_prefecture() -> None:
     hit = default_locator().locate(Address(text="乌鲁木齐市新市区北京南路", country="CN"))
     assert hit is not None and hit.strength == "decisive"
+
+
+@pytest.mark.parametrize(
+    ("fields", "placed"),
+    [
+        ({"text": "Xinhe County", "postal_code": "842100"}, True),  # 新和县, Aksu
+        ({"text": "Xinhe County 842100, China"}, True),
+        ({"text": "Qinghe County", "postal_code": "836200", "country": "CN"}, True),  # 青河县
+        ({"text": "Xinhe County", "postal_code": "055650"}, False),  # 新河县, Hebei
+        ({"text": "Xinhe County, Hebei", "postal_code": "842100"}, False),  # the record disagrees
+        ({"text": "Xinhe County", "postal_code": "842100", "country": "IN"}, False),
+        ({"text": "新河县", "postal_code": "055650"}, False),  # the characters decide
+        ({"text": "新和县"}, True),
+    ],
+)
+def test_a_shared_romanisation_is_decided_by_the_postal_code_or_the_characters(
+    fields: dict[str, str], placed: bool
+) -> None:
+    hit = default_locator().locate(Address.model_validate(fields))
+    assert (hit is not None) is placed, fields
