@@ -100,6 +100,12 @@ class Guard:
         """The versions of those lists."""
         return self._lists.in_use.versions
 
+    @property
+    def list_problems(self) -> tuple[str, ...]:
+        """Lists of the set in use that were asked for and could not be loaded (each blocks
+        every decision until a reload loads it)."""
+        return self._lists.in_use.problems
+
     def reload_lists(self) -> list[ListVersion]:
         """Load the lists again from the Guard's list loader and use them from the next decision
         on; a decision under way finishes with the lists it started with. Returns the versions

@@ -195,7 +195,7 @@ def iter_records(model: type[ModelT], path: str) -> Iterator[tuple[str, ModelT |
             if path.lower().endswith(".csv"):
                 yield from _iter_csv(model, handle, source)
             else:
-                yield from _iter_json_lines(model, handle, source)
+                yield from iter_json_lines(model, handle, source)
         except OSError as error:
             raise InputError(f"reading failed part-way ({error.strerror})", source=source) from None
 
@@ -211,9 +211,11 @@ def count_records(path: str) -> int | None:
         return None
 
 
-def _iter_json_lines(
+def iter_json_lines(
     model: type[ModelT], handle: BinaryIO, source: str
 ) -> Iterator[tuple[str, ModelT | InputError]]:
+    """Records of a JSON-lines stream, each with ``"{source} line N"``; a bad line yields its error
+    in place (shared by ``flg screen-suppliers`` and the service's batch endpoint)."""
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue

@@ -68,6 +68,29 @@ LIST_CHECK_SECONDS = Variable(
     "run too briefly to need it).",
 )
 
+SERVICE_TOKEN_FILE = Variable(
+    "FLG_SERVICE_TOKEN_FILE",
+    "",
+    "flg serve: a file of SHA-256 hashes of the accepted bearer tokens, one a line "
+    "(--token-file wins).",
+)
+SERVICE_TOKEN_HASHES = Variable(
+    "FLG_SERVICE_TOKEN_HASHES",
+    "",
+    "flg serve: more accepted token hashes, separated by commas or spaces, on top of the file "
+    "(several at once is how tokens are rotated).",
+)
+SERVICE_CONFIG = Variable(
+    "FLG_SERVICE_CONFIG",
+    "",
+    "Set by flg serve for the worker processes it starts (its settings as JSON); not for users.",
+)
+PROMETHEUS_MULTIPROC_DIR = Variable(
+    "PROMETHEUS_MULTIPROC_DIR",
+    "",
+    "Set by flg serve with --workers above 1, so /metrics adds up every worker's values "
+    "(prometheus_client reads it too).",
+)
 ODOO_URL = Variable(
     "ODOO_URL",
     "",
@@ -95,6 +118,10 @@ VARIABLES: tuple[Variable, ...] = (
     XDG_CACHE_HOME,
     SMTP_PASSWORD,
     LIST_CHECK_SECONDS,
+    SERVICE_TOKEN_FILE,
+    SERVICE_TOKEN_HASHES,
+    SERVICE_CONFIG,
+    PROMETHEUS_MULTIPROC_DIR,
     ODOO_URL,
     ODOO_DB,
     ODOO_API_KEY,
@@ -143,3 +170,9 @@ def list_check_seconds() -> float | None:
             f"${LIST_CHECK_SECONDS.name} must be a number of seconds above 0, not {text!r}"
         )
     return seconds
+
+
+def hand_to_workers(variable: Variable, value: str) -> None:
+    """Set ``variable`` for the processes this one starts from now on: ``flg serve`` passes its
+    settings to uvicorn's workers this way (the one place the package writes the environment)."""
+    os.environ[variable.name] = value

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lists",
     "odoo",
     "spark",
+    "serve",
 )
 
 EXIT_OK = 0

@@ -7,6 +7,7 @@ screening command gets the same options and the same fail-closed behaviour.
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from forced_labour_guard.cli.audit import add_store_option, store_location, with_store
@@ -22,12 +23,19 @@ from forced_labour_guard.store.audited import AuditedGuard
 
 
 def add_guard_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a screening command: output (--json, --fail-on) and the Guard's setup."""
     parser.add_argument("--json", action="store_true", help="print the Decision as JSON on stdout")
     parser.add_argument(
         "--fail-on",
         choices=[Action.WARN.value, Action.BLOCK.value],
         help="exit 1 when the decision is at least this severe (for CI and ERP hooks)",
     )
+    add_guard_setup_options(parser)
+
+
+def add_guard_setup_options(parser: argparse.ArgumentParser) -> None:
+    """What :func:`build_guard` reads: --policy, --denied-entry, --store and the list options
+    (``flg serve`` takes these too, so the service screens exactly as the commands do)."""
     parser.add_argument("--policy", metavar="FILE", help="policy file (.toml or .json)")
     parser.add_argument(
         "--denied-entry",
@@ -72,20 +80,56 @@ def stored_lists_from_args(args: argparse.Namespace) -> StoredLists:
     )
 
 
-def build_guard(args: argparse.Namespace) -> Guard | AuditedGuard:
+@dataclass(frozen=True)
+class GuardOptions:
+    """The options :func:`add_guard_setup_options` adds, as plain data: how ``flg serve`` hands
+    them to its worker processes, each of which builds its Guard with :func:`build_guard`."""
+
+    store: str | None = None
+    policy: str | None = None
+    denied_entry: str | None = None
+    lists: list[str] = field(default_factory=list)
+    lists_dir: str | None = None
+    max_list_age: int = DEFAULT_MAX_AGE_DAYS
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> GuardOptions:
+        return cls(
+            store=getattr(args, "store", None),
+            policy=getattr(args, "policy", None),
+            denied_entry=getattr(args, "denied_entry", None),
+            lists=list(getattr(args, "lists", None) or []),
+            lists_dir=getattr(args, "lists_dir", None),
+            max_list_age=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
+        )
+
+    def build(self, *, list_check_seconds: float | None = None) -> Guard | AuditedGuard:
+        """:func:`build_guard`, as if these options had come from the command line."""
+        return build_guard(
+            argparse.Namespace(**asdict(self)), list_check_seconds=list_check_seconds
+        )
+
+
+def build_guard(
+    args: argparse.Namespace, *, list_check_seconds: float | None = None
+) -> Guard | AuditedGuard:
     """The Guard the options describe; unreadable files raise InputError/PolicyError (exit 2).
     With a store (--store or FLG_STORE) it records every decision and applies overrides, and
     suppliers overdue on a B4 instruction campaign kept in the same file get NO_B4_ACK (B5), and
     suppliers a recorded decision asks a B4 instruction for are queued in that file's campaign
-    tables (``flg instructions pending``)."""
+    tables (``flg instructions pending``). A long-running caller (``flg serve``) passes
+    ``list_check_seconds`` so the stored lists are checked for a new version that often."""
     b4_status = provider_for_store(store_location(args))
-    guard = build_plain_guard(args, b4_status=b4_status)
+    guard = build_plain_guard(args, b4_status=b4_status, list_check_seconds=list_check_seconds)
     after = [queue_b4_for(b4_status.store)] if b4_status is not None else []
     return with_store(guard, args, on_decision=after)
 
 
 def build_plain_guard(
-    args: argparse.Namespace, *, b4_status: B4StatusProvider | None = None
+    args: argparse.Namespace,
+    *,
+    b4_status: B4StatusProvider | None = None,
+    list_check_seconds: float | None = None,
 ) -> Guard:
     """The Guard of the policy, denied-entry and list options alone, with no store (what Spark
     executors run, and what :func:`build_guard` wraps)."""
@@ -97,6 +141,7 @@ def build_plain_guard(
         b4_status=b4_status,
         list_loader=stored_lists_from_args(args),
         max_list_age_days=getattr(args, "max_list_age", DEFAULT_MAX_AGE_DAYS),
+        list_check_seconds=list_check_seconds,
     )
 
 
