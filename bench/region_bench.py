@@ -109,7 +109,9 @@ def measure(
         started = time.perf_counter()
         results = [run(item) for item, _ in items]
         best = min(best, time.perf_counter() - started)
-    pairs = list(zip(results, (label for _, label in items), strict=True))
+    # A review-level hit warns (step A); only a decisive hit blocks, so only it counts as found.
+    decisive = [hit if hit is not None and hit.strength == "decisive" else None for hit in results]
+    pairs = list(zip(decisive, (label for _, label in items), strict=True))
     tp = sum(1 for hit, label in pairs if hit and label)
     fp = sum(1 for hit, label in pairs if hit and not label)
     fn = sum(1 for hit, label in pairs if not hit and label)

@@ -26,7 +26,7 @@ from forced_labour_guard.model import (
     Supplier,
 )
 from forced_labour_guard.policy import Policy
-from forced_labour_guard.region.locator import RegionHit, RegionLocator
+from forced_labour_guard.region.locator import NameLocator, RegionHit, RegionLocator
 from forced_labour_guard.reports import read_summary
 from forced_labour_guard.sectors import SECTORS
 
@@ -153,6 +153,7 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
     )
     if hit is not None:
         yield f"{node.path}.{hit.field}", f"its {hit.field.replace('_', ' ')}", hit
+    decisive = hit is not None and hit.strength == "decisive"
     for index, address in enumerate(supplier.addresses):
         # A company's own addresses are in its country unless they say otherwise, so a Kazakh
         # supplier in Aksu is not read as Aksu, Xinjiang. Facilities do not inherit it: a foreign
@@ -161,12 +162,45 @@ def _place_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, 
             address = address.model_copy(update={"country": supplier.country})
         hit = locator.locate(address)
         if hit is not None:
+            decisive = decisive or hit.strength == "decisive"
             yield f"{node.path}.addresses[{index}]", "its address", hit
     for index, facility in enumerate(supplier.facilities):
         hit = locator.locate(facility.address)
+        if hit is None and facility.name and isinstance(locator, NameLocator):
+            # A mill named after a city of the region, its address silent: review, never more.
+            hit = locator.locate_name(
+                facility.name, country=facility.address.country, legal_name=False
+            )
         if hit is not None:
+            decisive = decisive or hit.strength == "decisive"
             name = f' "{facility.name}"' if facility.name else ""
             yield f"{node.path}.facilities[{index}]", f"its facility{name}", hit
+    if not decisive:  # the name matters where nothing else already places the company
+        yield from _name_hits(node, locator)
+
+
+def _name_hits(node: Node, locator: RegionLocator) -> Iterator[tuple[str, str, RegionHit]]:
+    """A Chinese company name leading with a division of the region: its registration place.
+    Aliases (trade names) are read only when the legal name says nothing, as review signs."""
+    if not isinstance(locator, NameLocator):
+        return
+    supplier = node.supplier
+    hit = locator.locate_name(
+        supplier.name, country=supplier.country, registration_id=supplier.registration_id
+    )
+    if hit is not None:
+        yield f"{node.path}.name", "its registered name", hit
+        return
+    for index, alias in enumerate(supplier.aliases):
+        hit = locator.locate_name(
+            alias,
+            country=supplier.country,
+            registration_id=supplier.registration_id,
+            legal_name=False,
+        )
+        if hit is not None:
+            yield f"{node.path}.aliases[{index}]", "a name it is known by", hit
+            return
 
 
 def location_code(link: Link, input_tier: bool) -> tuple[FindingCode, list[str]]:
@@ -187,6 +221,11 @@ def detect_locations(
     for node in nodes:
         code, steps = location_code(node.link, node.input_tier)
         for subject, what, hit in _place_hits(node, locator):
+            if hit.strength == "review":
+                findings.append(
+                    _review_location(code, node, subject, what, hit, locator.name, supplier_id)
+                )
+                continue
             if code is FindingCode.A2:
                 detail = (
                     f"{node.describe()} is in the Uyghur Region ({what}: {hit.describe()}), so "
@@ -213,11 +252,43 @@ def detect_locations(
                             summary=hit.describe(),
                         )
                     ],
+                    score=hit.confidence,
                     steps=steps,
                     supplier_id=supplier_id,
                 )
             )
     return findings
+
+
+def _review_location(
+    code: FindingCode,
+    node: Node,
+    subject: str,
+    what: str,
+    hit: RegionHit,
+    locator: str,
+    supplier_id: str,
+) -> Finding:
+    """A location sign too weak to act on (a mill named after a city of the region, a credit code
+    of the region with a wrong check character): the policy warns and asks for step A."""
+    return Finding(
+        code=code,
+        subject=subject,
+        detail=(
+            f"{node.describe()} may be in the Uyghur Region ({what}: {hit.describe()}); map the "
+            "company and verify where it is before buying."
+        ),
+        evidence=[
+            EvidenceRef(
+                source=f"record field {subject} (located by the '{locator}' locator, signal "
+                f"{hit.signal}, confidence {hit.confidence:.2f}, review only)",
+                summary=hit.describe(),
+            )
+        ],
+        score=hit.confidence,
+        steps=["A"],
+        supplier_id=supplier_id,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,11 +476,12 @@ def _a4_on_goods(
         evidence=[
             EvidenceRef(
                 source=f"record field {subject} (located by the '{locator.name}' locator, "
-                f"signal {hit.signal})",
+                f"signal {hit.signal}, confidence {hit.confidence:.2f})",
                 summary=summary,
             )
         ],
-        steps=["B4"],
+        score=hit.confidence,
+        steps=["A"] if hit.strength == "review" else ["B4"],
         supplier_id=supplier_id,
     )
 

@@ -11,6 +11,8 @@ The defaults encode the Call to Action:
   instruction. A4 from a sourcing report about a supplier warns and opens the B4 instruction.
 * POSSIBLE_MATCH and HIGH_RISK_SECTOR warn: somebody must look (A).
 * SCREENING_UNAVAILABLE blocks (fail closed); it may be relaxed to warn, never to allow.
+* An A1, A2 or A4 location finding from a review-level locator signal (its score, the locator's
+  confidence, below ``location_review_below``) warns with step A, map and verify, instead.
 
 A company may tune actions, windows and match thresholds in a policy file (TOML or JSON), within those
 limits. The match thresholds are bounded (``MatchingSettings``) so that no file can stop a certain
@@ -54,6 +56,12 @@ _WHY_ALWAYS_BLOCK: Final = {
     FindingCode.ENTITY_LIST: "B1 requires disengaging immediately from listed entities",
     FindingCode.DENIED_ENTRY: "C2 forbids re-exporting goods denied US entry",
 }
+# Location findings: a locator's review-level hit (its confidence below the policy's
+# location_review_below) warns with step A, map and verify, instead of acting as a location.
+LOCATION_CODES: Final = frozenset({FindingCode.A1, FindingCode.A2, FindingCode.A4})
+REVIEW_LEVEL_CAP: Final = 0.7
+"""The lowest confidence of a decisive locator signal (a postal code with no country): a policy may
+lower ``location_review_below`` (to block on review signals too), never raise it above this."""
 # Words that reveal a rule scoped to a market, which C1 forbids.
 _MARKET_WORDS: Final = ("market", "destination", "country", "countries", "jurisdiction", "import")
 
@@ -158,6 +166,13 @@ class Policy(BaseModel):
         ge=1,
         le=50,
         description="Tiers of relationships walked; anything deeper is reported, not ignored.",
+    )
+    location_review_below: float = Field(
+        default=REVIEW_LEVEL_CAP,
+        ge=0,
+        le=REVIEW_LEVEL_CAP,
+        description="An A1, A2 or A4 location finding whose locator confidence (its score) is "
+        "below this warns with step A (map and verify) instead of acting; 0 makes them all act.",
     )
 
     @model_validator(mode="before")
@@ -293,6 +308,15 @@ class Verdict(BaseModel):
     reasons: list[str]
 
 
+def _needs_review(finding: Finding, policy: Policy) -> bool:
+    """A location finding from a review-level locator signal (see ``location_review_below``)."""
+    return (
+        finding.code in LOCATION_CODES
+        and finding.score is not None
+        and finding.score < policy.location_review_below
+    )
+
+
 def finding_action(
     finding: Finding,
     policy: Policy,
@@ -301,6 +325,13 @@ def finding_action(
     first_seen: Mapping[str, dt.date],
 ) -> tuple[Action, str]:
     """The action one finding calls for, and the sentence that explains it."""
+    if _needs_review(finding, policy):
+        return Action.WARN, (
+            f"Needs review: {finding.detail} The locator's confidence ({finding.score:.2f}) is "
+            f"below the policy's review level ({policy.location_review_below:.2f}), so this is not "
+            f"acted on as a location until a person has checked it. Call to Action "
+            f"{step('A').sentence()}"
+        )
     rule = policy.rule_for(finding)
     steps_text = " ".join(step(sid).sentence() for sid in finding.steps) or (
         "(none): repair the screening, then screen again."
@@ -348,5 +379,5 @@ def evaluate(
         if finding_verdict.severity > action.severity:
             action = finding_verdict
         reasons.append(reason)
-        step_ids.update(finding.steps)
+        step_ids.update(["A"] if _needs_review(finding, policy) else finding.steps)
     return Verdict(action=action, steps=ordered(step_ids), reasons=reasons)

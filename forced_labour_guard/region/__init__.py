@@ -5,11 +5,12 @@
 """
 
 from forced_labour_guard.region.gazetteer import GazetteerLocator, default_locator
-from forced_labour_guard.region.locator import RegionHit, RegionLocator, Signal
+from forced_labour_guard.region.locator import NameLocator, RegionHit, RegionLocator, Signal
 from forced_labour_guard.region.uscc import UsccInfo, decode_uscc
 
 __all__ = [
     "GazetteerLocator",
+    "NameLocator",
     "RegionHit",
     "RegionLocator",
     "Signal",

@@ -5,7 +5,7 @@ How an address is read (the rules are also in ``docs/region.md``):
 
 1. ``region`` is first read as an ERP key, as a whole value only (``base.state_cn_XJ``, ``XJ``, 新,
    ``65`` with country CN, or a customer's SAP key given in ``region_codes``).
-2. ``city``, ``region`` and ``text`` are searched for names (see ``region.index``). The ``street``
+2. ``city``, ``region`` and ``text`` are searched for names (see ``region.place_index``). The ``street``
    field is never searched: street-level words never decide the city. A name followed by a street
    word (Urumqi Road, 新疆路) or a product or business word (Hami melon, 哈密瓜, Kashgar Restaurant)
    is not a place.
@@ -33,12 +33,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from forced_labour_guard.model import Address
+from forced_labour_guard.region.company_name import read_leading_division
 from forced_labour_guard.region.data import Place, RegionData, bundled_region_data
 from forced_labour_guard.region.erp import RegionCodes
-from forced_labour_guard.region.index import Mention, NameIndex
 from forced_labour_guard.region.locator import RegionHit
 from forced_labour_guard.region.numbers import NumberPlans
-from forced_labour_guard.region.uscc import UsccRules, decode_with
+from forced_labour_guard.region.place_index import Mention, NameIndex
+from forced_labour_guard.region.uscc import UsccRules, decode_with, names_region_division
 
 _SPECIFICITY = {
     "district": 4,
@@ -49,8 +50,17 @@ _SPECIFICITY = {
     "corps": 2,
     "region": 1,
 }
-_FIELD_ORDER = {"city": 3, "region": 2, "text": 1}
+_INVALID_CODE_CONFIDENCE = 0.5  # a region division in a code that fails its check: review only
+_NAME_CONFIDENCE = 0.9  # a registered name leading with a division of the region
+_NAME_REVIEW_CONFIDENCE = 0.6  # the same without a legal form, or contradicted: review only
+_FIELD_ORDER = {"city": 3, "region": 2, "text": 1, "street": 0}
 _NAME_FIELDS = ("city", "region", "text")
+
+
+def _is_weak(mention: Mention) -> bool:
+    """Weak unless the national table says the romanisation with its suffix is the region's alone
+    (Shule County); shared ones (Xinhe County: 新和 here, 新河 in Hebei) need the province."""
+    return mention.entry.weak if mention.weak is None else mention.weak
 
 
 @lru_cache(maxsize=4)
@@ -154,9 +164,13 @@ class GazetteerLocator:
                 found, cjk, script = self._index.mentions(field, value)
                 mentions.extend(found)
                 has_cjk, foreign_script = has_cjk or cjk, foreign_script or script
+        if address.street and not abroad:
+            mentions.extend(self._whole_address_in_street(address.street, mentions, other_china))
         said_china = False
         foreign = foreign_script
         for mention in mentions:
+            if mention.suppressed == "elsewhere":
+                other_china = True  # the same romanisation names a division in another province
             if mention.suppressed is not None:
                 continue
             entry = mention.entry
@@ -164,13 +178,16 @@ class GazetteerLocator:
             foreign = foreign or entry.foreign
             said_china = said_china or entry.china
 
+        # A region postal code in an address that names nowhere else tells a shared romanisation
+        # which of its namesakes it is ("Xinhe County 842100": 新和, not Hebei's 新河).
+        postal = not abroad and not other_china and self._postal_code(address) is not None
         for mention in self._placing_mentions(
-            mentions, country, foreign, other_china, bool(candidates)
+            mentions, country, foreign, other_china, bool(candidates), postal
         ):
             place = mention.entry.place
             assert place is not None
             confidence = 1.0 if mention.field in ("city", "region") else 0.95
-            if mention.entry.weak:
+            if _is_weak(mention):
                 confidence = min(confidence, 0.9)
             if mention.entry.namesake and country is None:
                 confidence = min(confidence, 0.85)
@@ -193,6 +210,33 @@ class GazetteerLocator:
             return self._postal_hit(address, country)
         return None
 
+    def _whole_address_in_street(
+        self, street: str, others: list[Mention], other_china: bool
+    ) -> list[Mention]:
+        """Mentions from a ``street`` field that holds a whole address (ERP imports do this).
+
+        The street field names streets after places of the region everywhere in China, so it
+        counts only when it spells out a unit of the region *and* a unit within it (新疆…乌鲁木齐市,
+        乌鲁木齐市天山区, "Urumqi, Xinjiang"), neither of them a street or a product, and nothing
+        in the street or the other fields names a place elsewhere ("Xinjiang Road" in a street
+        field with city Qingdao stays a street)."""
+        if other_china or any(m.suppressed is None and m.entry.other_china for m in others):
+            return []
+        found, _, _ = self._index.mentions("street", street)
+        if any(
+            m.suppressed == "elsewhere"
+            or (m.suppressed is None and (m.entry.other_china or m.entry.foreign))
+            for m in found
+        ):
+            return []
+        places = [m for m in found if m.suppressed is None and m.entry.place is not None]
+        for one in places:
+            for other in places:
+                assert one.entry.place is not None and other.entry.place is not None
+                if self._is_within(other.entry.place, one.entry.place):
+                    return places
+        return []
+
     def _placing_mentions(
         self,
         mentions: list[Mention],
@@ -200,6 +244,7 @@ class GazetteerLocator:
         foreign: bool,
         other_china: bool,
         coded: bool,
+        postal: bool = False,
     ) -> list[Mention]:
         """The mentions of region places that survive rules 2-5 of the module docstring."""
         abroad = country is not None and country != "CN"
@@ -210,16 +255,17 @@ class GazetteerLocator:
             and m.suppressed is None
             and not (m.entry.namesake and (abroad or (country is None and foreign)))
         ]
-        strong = [m for m in places if not m.entry.weak]
+        strong = [m for m in places if not _is_weak(m)]
         kept = list(strong)
         for mention in places:
-            if not mention.entry.weak:
+            if not _is_weak(mention):
                 continue
             place = mention.entry.place
             assert place is not None
             if (
                 strong
                 or coded
+                or postal
                 or any(
                     other.entry.weak
                     and other.entry.place is not None
@@ -235,14 +281,23 @@ class GazetteerLocator:
             return []
         return kept
 
-    def _postal_hit(self, address: Address, country: str | None) -> RegionHit | None:
-        field, code = "postal_code", None
+    def _postal_code(self, address: Address) -> tuple[str, str] | None:
+        """(field, code) of a region postal code in the address, if any."""
         if address.postal_code:
             code = self._numbers.postal_field(address.postal_code)
-        if code is None and address.text:
-            field, code = "text", self._numbers.postal_in_text(address.text)
-        if code is None:
+            if code is not None:
+                return "postal_code", code
+        if address.text:
+            code = self._numbers.postal_in_text(address.text)
+            if code is not None:
+                return "text", code
+        return None
+
+    def _postal_hit(self, address: Address, country: str | None) -> RegionHit | None:
+        found = self._postal_code(address)
+        if found is None:
             return None
+        field, code = found
         place = self._by_postal.get(code[:3], self._region)
         return RegionHit(
             signal="postal_code",
@@ -257,16 +312,28 @@ class GazetteerLocator:
     def locate_identifiers(
         self, *, registration_id: str | None, phone: str | None, country: str | None
     ) -> RegionHit | None:
+        review: RegionHit | None = None
         if registration_id:
             info = decode_with(registration_id, self._uscc)
-            if info.valid and info.is_xinjiang and info.division_code:
-                place = self._place_for_division(info.division_code)
-                return RegionHit(
+            if info.division_code and names_region_division(info, self._uscc):
+                place = self.describe_place(self._place_for_division(info.division_code))
+                if info.valid:
+                    return RegionHit(
+                        signal="registration_code",
+                        matched=registration_id,
+                        field="registration_id",
+                        place=place,
+                        confidence=0.9 if info.division_code.startswith("66") else 1.0,
+                    )
+                # A typo or a made-up code: it still names the division; a person must check.
+                review = RegionHit(
                     signal="registration_code",
                     matched=registration_id,
                     field="registration_id",
-                    place=self.describe_place(place),
-                    confidence=0.9 if info.division_code.startswith("66") else 1.0,
+                    place=f"{place} (division {info.division_code})",
+                    confidence=_INVALID_CODE_CONFIDENCE,
+                    strength="review",
+                    problem=f"not a valid credit code: {info.reason}",
                 )
         if phone:
             area = self._numbers.phone_area(phone, country)
@@ -278,7 +345,52 @@ class GazetteerLocator:
                     place=f"{area[1]} (area code {area[0]})",
                     confidence=0.85 if country == "CN" else 0.8,
                 )
-        return None
+        return review
+
+    # -- company names ---------------------------------------------------------------------
+
+    def locate_name(
+        self,
+        name: str,
+        *,
+        country: str | None,
+        registration_id: str | None = None,
+        legal_name: bool = True,
+    ) -> RegionHit | None:
+        """A hit when ``name`` begins with a division of the region (its registration place).
+
+        Decisive (A1) only for the registered legal name (``legal_name``) that reads as one
+        (ending in a legal form or a branch word), with country CN or none, a spelling with no
+        namesake abroad, no product or hospitality word after the division, and no valid credit
+        code of another province. Otherwise a review sign, or nothing where the country places a
+        Latin-script name abroad (a "Xinjiang Restaurant" in London is a restaurant)."""
+        leading = read_leading_division(self._index, name)
+        if leading is None or leading.japanese or leading.foreign_form:
+            return None
+        abroad = country is not None and country != "CN"
+        latin = leading.matched.isascii()
+        if abroad and (latin or leading.namesake):
+            return None
+        contradicted = False
+        if registration_id:
+            info = decode_with(registration_id, self._uscc)
+            contradicted = info.valid and not info.is_xinjiang
+        decisive = (
+            legal_name
+            and leading.legal_form
+            and not leading.thing
+            and not abroad
+            and not contradicted
+            and not (leading.namesake and country != "CN")
+        )
+        return RegionHit(
+            signal="company_name",
+            matched=leading.matched,
+            field="name" if legal_name else "aliases",
+            place=self.describe_place(leading.place),
+            confidence=_NAME_CONFIDENCE if decisive else _NAME_REVIEW_CONFIDENCE,
+            strength="decisive" if decisive else "review",
+        )
 
 
 @lru_cache(maxsize=1)

@@ -11,12 +11,20 @@ format, 0991 1234567 could as well be a mobile number in the Philippines or Indi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 _POSTAL_IN_TEXT = re.compile(r"(?<![\d\-+])(\d{6})(?![\d\-])")
 _PHONE_JUNK = re.compile(r"[\s\-().\u3000/]")
+# Where the number starts (a label such as "Tel:" or "电话：" comes before it) and where an
+# extension begins ("ext. 12", "转 8001", "x12").
+_PHONE_START = re.compile(r"[+\d(]")
+_EXTENSION = re.compile(r"(?:ext\.?|extn|转|分机|x)\s*\d+\s*$", re.IGNORECASE)
+# Xinjiang's area codes written after 86 with no + or 00 ("86-991-4567890"): 86, then 9, then a
+# fixed line of 7 or 8 digits after the three-digit area code.
+_BARE_COUNTRY_LENGTHS = (12, 13)
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,17 @@ class NumberPlans:
         return None
 
     def phone_area(self, phone: str, country: str | None) -> tuple[str, str] | None:
-        """(area code, area name) when ``phone`` is a Xinjiang fixed line, else None."""
-        digits = _PHONE_JUNK.sub("", phone)
+        """(area code, area name) when ``phone`` is a Xinjiang fixed line, else None.
+
+        Accepts the forms people type: +86, 0086, 86- without a plus, full-width digits, the
+        area code in parentheses, (0) after the country code, a label before the number and an
+        extension after it."""
+        text = unicodedata.normalize("NFKC", phone)
+        start = _PHONE_START.search(text)
+        if start is None:
+            return None
+        text = _EXTENSION.sub("", text[start.start() :])
+        digits = _PHONE_JUNK.sub("", text)
         international = False
         if digits.startswith("+"):
             if not digits.startswith("+" + self.country_code):
@@ -59,6 +76,12 @@ class NumberPlans:
             digits, international = digits[2 + len(self.country_code) :], True
         elif digits.startswith("00"):
             return None
+        elif (
+            digits.startswith(self.country_code + "9")
+            and len(digits) in _BARE_COUNTRY_LENGTHS
+            and digits.isdigit()
+        ):
+            digits, international = digits[len(self.country_code) :], True
         if not digits.isdigit():
             return None
         if not international and country != "CN":

@@ -13,8 +13,12 @@ Every legal person registered in mainland China carries one 18-character code:
 A division code starting 65 was issued in Xinjiang; 6590xx are the cities run by the Xinjiang
 Production and Construction Corps (XPCC); 66xxxx, outside GB/T 2260, is read as XPCC registration
 authorities (no other authority uses it, so the reading cannot misplace a code from elsewhere). A
-code whose check character is wrong is reported as invalid and is never evidence of a location:
-a typo must not move a supplier into, or out of, the region.
+code whose check character is wrong is reported as invalid, but keeps its division code: the
+locator reads an invalid code that names a division of the region as a sign to review (a typo, or
+a made-up code hiding a real one), never as proof of a location.
+
+ERP fields hold codes with labels ("USCC: …", "统一社会信用代码：…", "Credit code 9165…"); a label
+is read off before the code is cleaned.
 """
 
 from __future__ import annotations
@@ -70,6 +74,13 @@ class UsccRules:
 
 
 _IDENTIFIER_NOISE = re.compile(r"[\s\-./]")
+# A label before the code: anything up to a colon, or a known label word followed by a space.
+_LABEL = re.compile(
+    r"^.*[:：#]|^\s*(?:uscc|u\.?s\.?c\.?c\.?|credit\s+code|social\s+credit\s+code|"
+    r"unified\s+social\s+credit\s+code|reg(?:istration)?\.?\s*(?:no|number|code)\.?|"
+    r"统一社会信用代码|社会信用代码|信用代码|注册号)\s*",
+    re.IGNORECASE,
+)
 
 
 def clean_identifier(value: str) -> str:
@@ -84,19 +95,32 @@ def check_character(body: str, alphabet: str, weights: Sequence[int]) -> str:
     return alphabet[(31 - total % 31) % 31]
 
 
+def strip_label(value: str) -> str:
+    """``value`` without a label before the code ("USCC: ", "统一社会信用代码：", "Reg. No. ")."""
+    text = unicodedata.normalize("NFKC", value)
+    return _LABEL.sub("", text, count=1)
+
+
+def names_region_division(info: UsccInfo, rules: UsccRules) -> bool:
+    """Whether the code's division digits (valid or not) name the region or the XPCC."""
+    division = info.division_code or ""
+    return division.startswith((rules.xinjiang, rules.xpcc_cities, rules.xpcc_registration))
+
+
 def decode_with(value: str, rules: UsccRules) -> UsccInfo:
     """Decode ``value`` with explicit rules (pure; see :func:`decode_uscc`)."""
-    code = clean_identifier(value)
+    code = clean_identifier(strip_label(value))
     if len(code) != 18:
         return UsccInfo(code=code, valid=False, reason=f"has {len(code)} characters, not 18")
+    division = code[2:8]
     bad = sorted({ch for ch in code if ch not in rules.alphabet})
     if bad:
         return UsccInfo(
             code=code,
             valid=False,
+            division_code=division if division.isdigit() else None,
             reason=f"contains {', '.join(bad)}, not allowed in a credit code (no I, O, S, V, Z)",
         )
-    division = code[2:8]
     if not division.isdigit():
         return UsccInfo(code=code, valid=False, reason="characters 3-8 are not a division code")
     expected = check_character(code[:17], rules.alphabet, rules.weights)

@@ -73,3 +73,46 @@ def test_identifiers_prefer_the_registration_code() -> None:
         registration_id="91350100M000100Y43", phone="+86 991 1234567", country="CN"
     )
     assert hit is not None and hit.signal == "phone"  # the Fujian code is not evidence
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+86 991 4567890",
+        "+86-991-4567890",
+        "+86 (0)991 4567890",
+        "0086 991 4567890",
+        "0086-0991-4567890",
+        "86-991-4567890",
+        "86 991 45678901",
+        "+86 (991) 4567890",
+        "(0991) 4567890",
+        "＋８６　９９１　４５６７８９０",
+        "（０９９１）４５６７８９０",
+        "Tel: +86 991 4567890",
+        "电话：0991-4567890",
+        "+86 991 4567890 ext. 12",
+        "0991-4567890转8001",
+    ],
+)
+def test_phone_numbers_in_every_common_form(number: str) -> None:
+    hit = default_locator().locate_identifiers(registration_id=None, phone=number, country="CN")
+    assert hit is not None and hit.signal == "phone" and "0991" in hit.place, number
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "86-139-9123-4567",  # a mobile after 86: no area
+        "86-21-6123-4567",  # Shanghai after 86
+        "886 912 345 678",  # Taiwan mobile
+        "Tel: +7 727 299 1234",  # Almaty
+        "ext. 0991",  # only an extension
+        "Fax",
+    ],
+)
+def test_phone_forms_that_are_not_region_lines(number: str) -> None:
+    assert (
+        default_locator().locate_identifiers(registration_id=None, phone=number, country=None)
+        is None
+    ), number

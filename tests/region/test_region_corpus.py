@@ -1,5 +1,8 @@
 """The labelled corpus: real-looking ERP addresses and supplier identifiers, in and outside the
-region, with every trap family the locator must not fall for. Precision and recall must be 1.0."""
+region, with every trap family the locator must not fall for. Precision and recall must be 1.0.
+
+``expected`` is ``in_region`` (a decisive hit: the Guard acts on it), ``review`` (a review-level
+hit: the Guard warns and asks for step A) or ``outside`` (no hit). A review hit is never a block."""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ def run(row: dict[str, Any]) -> RegionHit | None:
 
 def test_corpus_size_and_balance() -> None:
     assert len(ROWS) >= 300
-    negatives = [row for row in ROWS if row["expected"] == "outside"]
+    negatives = [row for row in ROWS if row["expected"] != "in_region"]
     assert len(negatives) / len(ROWS) >= 0.40
     families = Counter(row["family"] for row in negatives)
     assert not TRAP_FAMILIES - set(families), TRAP_FAMILIES - set(families)
@@ -50,7 +53,8 @@ def test_precision_and_recall_are_one() -> None:
     true_pos = false_pos = false_neg = 0
     wrong = []
     for row in ROWS:
-        hit = run(row)
+        found = run(row)
+        hit = found if found is not None and found.strength == "decisive" else None
         expected = row["expected"] == "in_region"
         if hit is not None and expected:
             true_pos += 1
@@ -70,7 +74,11 @@ def test_row(row: dict[str, Any]) -> None:
     hit = run(row)
     if row["expected"] == "outside":
         assert hit is None, f"{row['note']}: {hit.describe() if hit else ''}"
+    elif row["expected"] == "review":
+        assert hit is not None and hit.strength == "review", row["note"]
+        assert hit.confidence < 0.7  # below the policy's review level, so it warns
     else:
+        assert hit is not None and hit.strength == "decisive", row["note"]
         assert hit is not None, row["note"]
         assert hit.signal == row["signal"], row["note"]
         assert hit.matched  # the Finding can quote what fired

@@ -13,7 +13,7 @@ from forced_labour_guard.errors import InputError
 from forced_labour_guard.model import Address
 from forced_labour_guard.region import GazetteerLocator
 from forced_labour_guard.region.data import load_region_data
-from forced_labour_guard.region.index import NameIndex
+from forced_labour_guard.region.place_index import NameIndex
 
 DATA = Path(__file__).resolve().parents[2] / "forced_labour_guard" / "data" / "region"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,14 +25,13 @@ def test_xinjiang_and_xpcc_division_codes() -> None:
     assert corps.is_xinjiang and corps.is_xpcc
 
 
-def test_invalid_codes_say_why_and_are_not_evidence() -> None:
+def test_invalid_codes_say_why_and_are_not_proof_of_location() -> None:
     good = with_check("91650100MA775GH2X")
     typo = good[:-1] + ("1" if good[-1] != "1" else "2")
     info = decode_uscc(typo)
     assert not info.valid and not info.is_xinjiang
     assert "check character" in (info.reason or "")
-    hit = default_locator().locate_identifiers(registration_id=typo, phone=None, country="CN")
-    assert hit is None
+    assert info.division_code == "650100"
     assert "not 18" in (decode_uscc("91650100MA775GH2").reason or "")
     assert "not allowed" in (decode_uscc("91650100MA775OH2X1").reason or "")
     assert "names no Chinese province" in (
@@ -66,3 +66,65 @@ def test_a_wrong_check_character_is_always_caught(body: str, check: str) -> None
     code = with_check(body)
     if check != code[-1]:
         assert not decode_uscc(body + check).valid
+
+
+def test_a_region_code_with_a_wrong_check_character_is_a_review_sign_naming_the_division() -> None:
+    """Issue 10: a made-up or mistyped code of the region was ignored; it must at least warn."""
+    good = with_check("91650100MA775GH2X")
+    typo = good[:-1] + ("1" if good[-1] != "1" else "2")
+    hit = default_locator().locate_identifiers(registration_id=typo, phone=None, country="CN")
+    assert hit is not None and hit.strength == "review" and hit.confidence < 0.7
+    assert "650100" in hit.place and "Urumqi" in hit.place
+    assert "check character" in (hit.problem or "") and "check character" in hit.describe()
+
+
+def test_a_valid_region_code_stays_decisive() -> None:
+    code = with_check("91650100MA775GH2X")
+    hit = default_locator().locate_identifiers(registration_id=code, phone=None, country="CN")
+    assert hit is not None and hit.strength == "decisive" and hit.confidence == 1.0
+
+
+def test_an_invalid_code_of_another_province_is_nothing() -> None:
+    good = with_check("91350100M000100Y4")
+    typo = good[:-1] + ("1" if good[-1] != "1" else "2")
+    assert (
+        default_locator().locate_identifiers(registration_id=typo, phone=None, country="CN") is None
+    )
+
+
+def test_a_decisive_phone_outranks_a_review_level_code() -> None:
+    good = with_check("91650100MA775GH2X")
+    typo = good[:-1] + ("1" if good[-1] != "1" else "2")
+    hit = default_locator().locate_identifiers(
+        registration_id=typo,
+        phone="+86 991 4567890",
+        country="CN",
+    )
+    assert hit is not None and hit.signal == "phone" and hit.strength == "decisive"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "USCC: ",
+        "USCC ",
+        "U.S.C.C.: ",
+        "统一社会信用代码：",
+        "统一社会信用代码 ",
+        "Credit code ",
+        "Unified Social Credit Code: ",
+        "Reg. No. ",
+        "注册号:",
+        "信用代码#",
+    ],
+)
+def test_a_credit_code_after_a_label_is_read(label: str) -> None:
+    code = with_check("91653100MA77ABCD1")
+    spaced = f"{code[:4]} {code[4:8]}-{code[8:13]} {code[13:]}"
+    for written in (code, spaced):
+        info = decode_uscc(label + written)
+        assert info.valid and info.is_xinjiang, (label, written, info.reason)
+
+
+def test_a_label_does_not_make_a_short_code_valid() -> None:
+    assert not decode_uscc("USCC: 91653100MA77ABCD").valid

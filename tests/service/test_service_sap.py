@@ -34,7 +34,8 @@ SAP_CHECK = "/v1/sap/purchase-orders/check"
         ),
         ("po_a2_subsidiary_in_region.json", "warn", [("W", "002", "A2")]),
         ("po_a3_labour_transfer.json", "warn", [("W", "003", "A3")]),
-        ("po_a4_input_from_region.json", "block", [("E", "004", "A4")]),
+        # two A4: the input's origin address, and its producer's registered name (Aksu ... Co., Ltd.)
+        ("po_a4_input_from_region.json", "block", [("E", "004", "A4"), ("E", "004", "A4")]),
         ("po_entity_list.json", "block", [("E", "010", "ENTITY_LIST")]),
         ("po_c2_denied_entry.json", "block", [("E", "040", "DENIED_ENTRY")]),
     ],

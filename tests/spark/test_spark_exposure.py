@@ -20,7 +20,9 @@ pytest.importorskip("pyspark", reason="the [spark] extra is not installed")
 from forced_labour_guard.spark import exposure
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-LISTED = "Hetian Haolin Hair Accessories Co. Ltd."
+# A listed company whose name places it nowhere: a name leading with a place of the region
+# (Hetian ...) would also be A1 by its registration place (docs/region.md rule 14).
+LISTED = "Ninestar Corporation"
 
 COMPANIES: list[dict[str, Any]] = [
     {"id": "R1", "name": "Region Cotton", "addresses": [{"city": "Urumqi", "country": "CN"}]},

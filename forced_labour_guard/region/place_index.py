@@ -20,8 +20,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
+from opencc_purepy import OpenCC
+
 from forced_labour_guard.region.data import Place, RegionData
-from forced_labour_guard.region.normalize import build_fold_table, fold
+from forced_labour_guard.region.fold import build_fold_table, fold
 
 _LATIN_TOKEN = re.compile(r"[a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -29,9 +31,85 @@ _FOREIGN_SCRIPT = re.compile(r"[\u0400-\u04ff\u3040-\u30ff\uac00-\ud7af]")  # Cy
 _ARABIC = "\u0600-\u06ff"
 _ARABIC_SCRIPT = re.compile(f"[{_ARABIC}]")
 _MAX_JOIN = 6
+# A site, office or plant said to be in a place: the place is then a location, even beside a
+# second place in the same line (the rule for a lone name beside somewhere else does not apply).
+_IN = frozenset({"in", "at"})
+_SITE_WORDS = frozenset(
+    [
+        "base",
+        "plant",
+        "plants",
+        "factory",
+        "factories",
+        "mill",
+        "mills",
+        "facility",
+        "facilities",
+        "site",
+        "workshop",
+        "farm",
+        "farms",
+        "warehouse",
+        "office",
+        "offices",
+        "branch",
+        "subsidiary",
+        "operations",
+        "production",
+        "located",
+        "registered",
+        "headquartered",
+        "headquarters",
+        "hq",
+    ]
+)
+_ZH_SITE_BEFORE = re.compile(r"(?:位于|设在|坐落于|地处|基地在|工厂在|厂址[:：]?|基地[:：])$")
 _CACHE_SIZE = 8192  # distinct field values remembered per index
 
-Suppression = Literal["street", "thing"]
+Suppression = Literal["street", "thing", "elsewhere"]
+"""Why a spelling of a region place names something else: a street, a product or business, or a
+division elsewhere in China with the same romanisation (Xinjiang County is 新绛县 in Shanxi)."""
+
+# The class of division an administrative word names, in Latin script and in Chinese.
+_LATIN_SUFFIX_CLASS = {
+    "county": "county",
+    "xian": "county",
+    "zizhixian": "county",
+    "nahiyisi": "county",
+    "city": "city",
+    "shi": "city",
+    "municipality": "city",
+    "shehiri": "city",
+    "district": "district",
+    "qu": "district",
+    "prefecture": "prefecture",
+    "diqu": "prefecture",
+    "zhou": "prefecture",
+    "zizhizhou": "prefecture",
+    "wilayiti": "prefecture",
+    "province": "province",
+    "region": "province",
+    "zizhiqu": "province",
+}
+_ZH_SUFFIX_CLASS = (
+    ("自治区", "province"),
+    ("省", "province"),
+    ("地区", "prefecture"),
+    ("州", "prefecture"),
+    ("盟", "prefecture"),
+    ("县", "county"),
+    ("旗", "county"),
+    ("市", "city"),
+    ("区", "district"),
+)
+
+
+def division_class(name: str) -> str | None:
+    """'county', 'city', 'district', 'prefecture' or 'province' from a Chinese full name."""
+    for suffix, kind in _ZH_SUFFIX_CLASS:
+        if name.endswith(suffix):
+            return kind
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +133,7 @@ class Mention(NamedTuple):
     matched: str  # as written in the record
     suffixed: bool  # followed by an administrative suffix (市, County, ...)
     suppressed: Suppression | None  # a street, or a product / business named after the place
+    weak: bool | None = None  # the national table's verdict on romanisation + suffix, if any
 
 
 def _merge(old: Entry | None, new: Entry, spelling: str) -> Entry:
@@ -87,6 +166,7 @@ class NameIndex:
         self.latin: dict[str, Entry] = {}
         self.prefixes: set[str] = set()
         self.script: dict[str, Entry] = {}
+        self.other_script: dict[str, Entry] = {}  # Cyrillic, kana, Hangul names, lower case
         self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._mentions)
 
         for place in data.places:
@@ -98,6 +178,8 @@ class NameIndex:
                 )
             for form in (*place.zh, *place.uyghur):
                 self._add_script(form, Entry(place=place, namesake=place.namesakes.get(form, ())))
+            for form in place.other_scripts:
+                self.other_script[form.lower()] = Entry(place=place)
             for form in place.zh_weak:
                 self._add_script(
                     form, Entry(place=place, weak=True, namesake=place.namesakes.get(form, ()))
@@ -116,6 +198,9 @@ class NameIndex:
             self._add_latin(form, Entry(china=True))
         for form in _words(zh_words["china"]):
             self._add_script(form, Entry(china=True))
+
+        self._add_traditional_forms()
+        self._build_national(data)
 
         def token_set(name: str) -> frozenset[str]:
             return frozenset(_words(latin_words[name]))
@@ -140,6 +225,7 @@ class NameIndex:
         # Two patterns, so the Han one keeps the regex engine's first-character fast path.
         self.han_pattern = re.compile(alternation(han))
         self.arabic_pattern = re.compile(f"(?<![{_ARABIC}])(?:{alternation(arabic)})")
+        self.other_script_pattern = re.compile(alternation(self.other_script))
         self.zh_admin = re.compile(alternation(_words(zh_words["admin_suffix"])))
         streets = alternation(w for w in _words(zh_words["street"]) if w != "街")
         directions = "".join(_words(zh_words["direction"]))
@@ -149,6 +235,68 @@ class NameIndex:
         self.zh_place_after = re.compile(alternation(_words(zh_words["place_after"])))
 
     # -- building -------------------------------------------------------------------------
+
+    def _add_traditional_forms(self) -> None:
+        """Fold every Traditional character of the names and words the index knows (OpenCC's
+        table, as ``text.clean_text`` uses), so a record that reaches the locator without the
+        Guard's cleaning (瑪納斯縣, 雙河市) still matches. Characters stay one for one."""
+        forms = [form for form in self.script if _CJK.search(form)]
+        simplified = {char for form in forms for char in form}
+        joined = "\n".join(forms)  # one conversion: OpenCC is slow per call, fast per character
+        written = str(OpenCC("s2t").convert(joined))
+        if len(written) != len(joined):
+            return  # OpenCC changed a length; the Guard's cleaning still folds the text
+        for old, new in zip(written, joined, strict=True):
+            if old != new and old not in simplified:
+                self.fold_table.setdefault(ord(old), new)
+
+    def _build_national(self, data: RegionData) -> None:
+        """From the national division table: which romanisation + suffix class belongs to the
+        region, elsewhere, or both; and which names elsewhere hide a short form of the region
+        inside them (金塔县 holds 塔县, the short form of Taxkorgan)."""
+        classes: dict[str, tuple[set[str], set[str]]] = {}
+        for division in data.divisions:
+            kind = division_class(division.name)
+            key = division.pinyin.replace(" ", "")
+            if kind is None or not key:
+                continue
+            inside, outside = classes.setdefault(key, (set(), set()))
+            (inside if division.in_region else outside).add(kind)
+        self.pinyin_classes = {
+            key: (frozenset(inside), frozenset(outside))
+            for key, (inside, outside) in classes.items()
+        }
+        region_forms = [
+            form for form, entry in self.script.items() if entry.place and _CJK.search(form)
+        ]
+        hiding: set[str] = set()
+        for division in data.divisions:
+            if division.in_region:
+                continue
+            for name in {division.name, division.base}:
+                if len(name) < 2:
+                    continue
+                if any(form in name and not name.startswith(form) for form in region_forms):
+                    hiding.add(name)
+        self.hiding_pattern = (
+            re.compile("|".join(sorted(map(re.escape, hiding), key=len, reverse=True)))
+            if hiding
+            else None
+        )
+
+    def national_strength(self, key: str, kind: str) -> tuple[bool | None, bool]:
+        """(weak, elsewhere) for a romanisation ``key`` followed by a suffix of class ``kind``:
+        unique to the region is strong (False, False); shared needs the province (True, False);
+        only elsewhere names that division, not the region (None, True); unknown (None, False)."""
+        found = self.pinyin_classes.get(key)
+        if found is None:
+            return None, False
+        inside, outside = found
+        if kind in inside:
+            return kind in outside, False
+        if kind in outside:
+            return None, True
+        return None, False
 
     def _add_latin(self, form: str, entry: Entry) -> None:
         _, folded = fold(form, self.fold_table)
@@ -195,7 +343,33 @@ class NameIndex:
                 found.extend(self._script_mentions(self.han_pattern, field, source, folded))
             if _ARABIC_SCRIPT.search(folded):
                 found.extend(self._script_mentions(self.arabic_pattern, field, source, folded))
+            if foreign_script:
+                named = self._other_script_mentions(field, source, folded)
+                found.extend(named)
+                # A record that names the region in Russian, Kazakh, Japanese or Korean is
+                # written in that language; the script says nothing of a place abroad.
+                foreign_script = not named
         return tuple(found), has_cjk, foreign_script
+
+    def _other_script_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
+        lowered = folded.lower()
+        if len(lowered) != len(folded):
+            return []
+        return [
+            Mention(
+                entry=self.other_script[match.group()],
+                field=field,
+                matched=source[match.start() : match.end()],
+                suffixed=False,
+                suppressed=None,
+            )
+            for match in self.other_script_pattern.finditer(lowered)
+        ]
+
+    def _hidden_spans(self, folded: str) -> list[tuple[int, int]]:
+        if self.hiding_pattern is None:
+            return []
+        return [match.span() for match in self.hiding_pattern.finditer(folded)]
 
     def _latin_mentions(self, field: str, source: str, folded: str) -> list[Mention]:
         tokens = _LATIN_TOKEN.findall(folded)
@@ -259,9 +433,13 @@ class NameIndex:
         count = len(tokens)
         after = last + 1
         suffixed = attached
+        kind = _LATIN_SUFFIX_CLASS.get(self._attached_word(tokens[last])) if attached else None
         while after < count and tokens[after] in self.admin:
             suffixed = True
+            kind = _LATIN_SUFFIX_CLASS.get(tokens[after], kind)
             after += 1
+        # "head office in Jiangsu, production base in Aksu": a site in the place
+        sited = first >= 2 and tokens[first - 1] in _IN and tokens[first - 2] in _SITE_WORDS
         if not suffixed and after < count and tokens[after] in self.place_after:
             following = tuple(tokens[after : after + 6])
             suffixed = any(
@@ -276,25 +454,63 @@ class NameIndex:
             suppressed = "street"
         elif not suffixed and thing < count and tokens[thing] in self.thing_after:
             suppressed = "thing"
+        suffixed = suffixed or (sited and suppressed is None)
+        weak: bool | None = None
+        if kind is not None and entry.place is not None:
+            key = "".join(tokens[first : last + 1])
+            if attached:
+                key = key[: -len(self._attached_word(tokens[last]))]
+            weak, elsewhere = self.national_strength(key, kind)
+            if elsewhere and suppressed is None:
+                suppressed = "elsewhere"
+        if (
+            suppressed is None
+            and entry.place is not None
+            and self._longer_name_elsewhere(tokens, first, last)
+        ):
+            suppressed = "elsewhere"  # Qi Tai He is 七台河 in Heilongjiang, not Qitai
         return Mention(
             entry=entry,
             field=field,
             matched=source[spans[first][0] : spans[last][1]],
             suffixed=suffixed,
             suppressed=suppressed,
+            weak=weak,
         )
+
+    def _attached_word(self, token: str) -> str:
+        """The administrative suffix written onto ``token`` ('Hetianxian' -> 'xian')."""
+        for suffix in self.attached:
+            if len(token) > len(suffix) and token.endswith(suffix):
+                return suffix
+        return ""
+
+    def _longer_name_elsewhere(self, tokens: list[str], first: int, last: int) -> bool:
+        """Whether the mention and the tokens after it spell a division elsewhere in China."""
+        joined = "".join(tokens[first : last + 1])
+        for end in range(last + 1, min(len(tokens), last + 3)):
+            joined += tokens[end]
+            found = self.pinyin_classes.get(joined)
+            if found is not None and found[1] and not found[0]:
+                return True
+        return False
 
     def _script_mentions(
         self, pattern: re.Pattern[str], field: str, source: str, folded: str
     ) -> list[Mention]:
         found = []
+        hidden = self._hidden_spans(folded)
         for match in pattern.finditer(folded):
             entry = self.script[match.group()]
             end = match.end()
+            if any(start < match.start() and match.end() <= stop for start, stop in hidden):
+                continue  # 塔县 inside 金塔县 (Gansu): a short form inside a longer name
             admin = self.zh_admin.match(folded, end)
             suffixed = admin is not None or self.zh_admin.fullmatch(match.group()[-1]) is not None
             after = admin.end() if admin else end
             suffixed = suffixed or self.zh_place_after.match(folded, after) is not None
+            # "生产基地位于阿克苏": a site said to be *in* the place (a second place in the line)
+            sited = _ZH_SITE_BEFORE.search(folded, 0, match.start()) is not None
             suppressed: Suppression | None = None
             if self.zh_office.match(folded, after):
                 suppressed = "thing"  # a representative office of the place, elsewhere
@@ -304,6 +520,7 @@ class NameIndex:
                 suppressed = "street"
             elif self.zh_thing.match(folded, after):
                 suppressed = "thing"
+            suffixed = suffixed or (sited and suppressed is None)
             found.append(
                 Mention(
                     entry=entry,

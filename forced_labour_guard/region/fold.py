@@ -5,7 +5,7 @@ Suppliers type "Ürümqi", "ＵＲＵＭＱＩ" (full-width), "烏魯木齊" (tr
 back out of the original text): full-width forms to ASCII, Latin letters with diacritics to their
 base letter, traditional Chinese characters that occur in the gazetteer to their simplified form,
 and upper to lower case. Apostrophes and hyphens stay; the tokenizer treats them as separators,
-and the matcher may join tokens back across them (see ``region.index``).
+and the matcher may join tokens back across them (see ``region.place_index``).
 """
 
 from __future__ import annotations
