@@ -148,7 +148,8 @@ def check_purchase_order(body: object, adapter: SapAdapter) -> dict[str, Any]:
 def messages_for(
     decision: Decision, adapter: SapAdapter, supplier: Supplier
 ) -> list[dict[str, str]]:
-    """One message per finding (E when it blocks today, W when it warns, I when released),
+    """One message per finding, the most severe first (E when it blocks today, W when it warns,
+    I when released),
     then W for each caveat; without findings the first message is an I saying what was checked."""
     today = today_of(decision.screened_at)
     key = supplier_key(supplier)
@@ -165,6 +166,7 @@ def messages_for(
         )
         kind = "E" if action is Action.BLOCK and decision.action is Action.BLOCK else "W"
         out.append(_message(kind, NUMBERS[finding.code], sentence))
+    out.sort(key=lambda message: "EWI".index(message["type"]))  # the most severe first
     if not out:
         reason = decision.reasons[0] if decision.reasons else "No link found."
         out.append(_message("I", ALLOW_NUMBER, reason))
