@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -39,7 +40,8 @@ from pydantic import (
 )
 
 from forced_labour_guard.errors import InputError, PolicyError, field_path
-from forced_labour_guard.matching.score import BRANCH_SCORE
+from forced_labour_guard.lists.watchlist import COUNTRY_CONFLICT, RECORD_FEATURES
+from forced_labour_guard.matching.score import BRANCH_SCORE, SLIP_SCORE_CAP
 from forced_labour_guard.model import Action, Finding, FindingCode
 from forced_labour_guard.records import loads_strict
 from forced_labour_guard.steps import ordered, step
@@ -103,6 +105,9 @@ CERTAIN_MATCH_SCORES: Final[dict[str, float]] = {
     "the listed name plus only a place or branch word (a branch is the same legal person)": (
         BRANCH_SCORE
     ),
+    "the listed name itself, from a record that gives another country": (
+        1.0 * (COUNTRY_CONFLICT.factor or 1.0)
+    ),
 }
 """The matches a watchlist reports as the listed entity itself, and the lowest score each can get.
 
@@ -111,12 +116,31 @@ a listed company (or its branch) into an ``allow``. A match with a conflicting r
 or country is deliberately scored lower (``lists.watchlist``) and goes to a reviewer instead."""
 MAX_BLOCK_THRESHOLD: Final = min(CERTAIN_MATCH_SCORES.values())
 
+REVIEW_CAPS: Final[dict[str, float]] = {
+    "a listed name matched only through a slip in its own word": SLIP_SCORE_CAP,
+    **{
+        f"record feature '{feature.name}'": feature.cap
+        for feature in RECORD_FEATURES
+        if feature.cap is not None
+    },
+}
+"""Scores that the matcher caps on purpose, so that a reviewer decides."""
+MAX_REVIEW_THRESHOLD: Final = round(
+    min(REVIEW_CAPS.values())
+    * math.prod(f.factor for f in RECORD_FEATURES if f.factor is not None),
+    4,
+)
+"""The lowest score a capped match can reach once the record features' factors apply on top (a
+slip in a listed name, from a record that gives another country): the review threshold may never
+rise above it, or a capped match of a listed entity would come out ``allow``."""
+
 
 class MatchingSettings(BaseModel):
     """Name-match score thresholds: >= block -> ENTITY_LIST, >= review -> POSSIBLE_MATCH.
 
     Bounds: ``block_threshold`` at most ``MAX_BLOCK_THRESHOLD`` (every certain match blocks), and
-    ``review_threshold`` strictly below it (a near miss is always reviewed, never silently passed)."""
+    ``review_threshold`` at most ``MAX_REVIEW_THRESHOLD`` and strictly below the block threshold
+    (a capped or near match is always reviewed, never silently passed)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -133,6 +157,17 @@ class MatchingSettings(BaseModel):
             raise ValueError(
                 f"{value} is above {MAX_BLOCK_THRESHOLD:.2f}: a listed entity matched with "
                 f"certainty must always block (B1), and these matches score as low as: {certain}"
+            )
+        return value
+
+    @field_validator("review_threshold")
+    @classmethod
+    def _capped_matches_are_reviewed(cls, value: float) -> float:
+        if value > MAX_REVIEW_THRESHOLD:
+            capped = "; ".join(f"{what}: {cap:.2f}" for what, cap in REVIEW_CAPS.items())
+            raise ValueError(
+                f"{value} is above {MAX_REVIEW_THRESHOLD:.2f}: a possible match of a listed "
+                f"entity must always reach a reviewer, and these matches are capped at: {capped}"
             )
         return value
 

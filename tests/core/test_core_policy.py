@@ -243,17 +243,22 @@ def test_a_policy_raising_both_thresholds_to_one_is_rejected_naming_the_key() ->
 
 def test_review_threshold_equal_to_block_is_rejected() -> None:
     with pytest.raises(PolicyError, match=r"review_threshold.*below block_threshold"):
-        policy_from_mapping({"matching": {"block_threshold": 0.85, "review_threshold": 0.85}})
+        policy_from_mapping({"matching": {"block_threshold": 0.75, "review_threshold": 0.75}})
 
 
 def test_under_the_strictest_allowed_thresholds_a_listed_entity_and_its_branch_still_block() -> (
     None
 ):
     from forced_labour_guard import Supplier
-    from forced_labour_guard.policy import MAX_BLOCK_THRESHOLD
+    from forced_labour_guard.policy import MAX_BLOCK_THRESHOLD, MAX_REVIEW_THRESHOLD
 
     strict = policy_from_mapping(
-        {"matching": {"block_threshold": MAX_BLOCK_THRESHOLD, "review_threshold": 0.89}}
+        {
+            "matching": {
+                "block_threshold": MAX_BLOCK_THRESHOLD,
+                "review_threshold": MAX_REVIEW_THRESHOLD,
+            }
+        }
     )
     screen = Guard.default(policy=strict).screen_supplier
     listed = "Lop County Hair Product Industrial Park"
@@ -263,6 +268,50 @@ def test_under_the_strictest_allowed_thresholds_a_listed_entity_and_its_branch_s
     assert branch.action is Action.BLOCK
     # and a name that is genuinely different is not pulled in by the bound
     assert screen(Supplier(name="Lop Nur Hair Salon GmbH")).action is Action.ALLOW
+
+
+def test_a_review_threshold_above_the_matchers_caps_is_rejected_so_capped_matches_are_reviewed() -> (
+    None
+):
+    with pytest.raises(PolicyError, match=r"review_threshold.*must always reach a reviewer"):
+        policy_from_mapping({"matching": {"block_threshold": 0.9, "review_threshold": 0.88}})
+
+
+def test_at_the_strictest_thresholds_a_listed_name_from_another_country_still_blocks() -> None:
+    from forced_labour_guard import Supplier
+    from forced_labour_guard.policy import MAX_BLOCK_THRESHOLD, MAX_REVIEW_THRESHOLD
+
+    strict = policy_from_mapping(
+        {
+            "matching": {
+                "block_threshold": MAX_BLOCK_THRESHOLD,
+                "review_threshold": MAX_REVIEW_THRESHOLD,
+            }
+        }
+    )
+    screen = Guard.default(policy=strict).screen_supplier
+    listed = "Lop County Hair Product Industrial Park"
+    decision = screen(Supplier(name=listed, country="DE"))
+    assert [f.code for f in decision.findings] == [FindingCode.ENTITY_LIST]
+    assert decision.action is Action.BLOCK
+
+
+def test_at_the_highest_review_threshold_a_slip_in_a_listed_name_is_still_reviewed() -> None:
+    from forced_labour_guard import Supplier
+    from forced_labour_guard.policy import MAX_BLOCK_THRESHOLD, MAX_REVIEW_THRESHOLD
+
+    strict = policy_from_mapping(
+        {
+            "matching": {
+                "block_threshold": MAX_BLOCK_THRESHOLD,
+                "review_threshold": MAX_REVIEW_THRESHOLD,
+            }
+        }
+    )
+    decision = Guard.default(policy=strict).screen_supplier(
+        Supplier(name="Hetian Haolinn Hair Accessories Co. Ltd.", country="DE")
+    )
+    assert decision.action is not Action.ALLOW
 
 
 # --- Issue 9: A4 on the order's own goods blocks; a sourcing report about a supplier warns ---
