@@ -61,6 +61,8 @@ def test_hidden_and_messy_text_reads_as_written_for_a_person(
         "Ürümqi",  # Latin with diacritics is Latin
         "Xinjiang Road 88, Shanghai",
         "Co., Ltd.",
+        "Հայաստան",  # Armenian for Armenia: a real Armenian word stays Armenian
+        "ᏣᎳᎩ",  # Cherokee written in Cherokee
     ],
 )
 def test_real_text_in_other_scripts_is_left_as_written(raw: str) -> None:
@@ -110,6 +112,25 @@ def test_a_zero_width_space_in_the_city_does_not_hide_the_region() -> None:
 
 def test_a_cyrillic_letter_in_the_city_does_not_hide_the_region() -> None:
     supplier = Supplier(name="Acme", addresses=[{"text": "Kor\u0430 city, Xinjiang, China"}])
+    decision = guard().screen_supplier(supplier)
+    assert decision.action is Action.BLOCK
+    assert "posing as Latin" in decision.findings[0].detail
+
+
+@pytest.mark.parametrize(
+    ("city", "read_as"),
+    [
+        ("H\u0585tan", "Hotan"),  # Armenian small oh
+        ("\u0570otan", "hotan"),  # Armenian small ho
+        ("\u13aaksu", "Aksu"),  # Cherokee letter go, a capital A to the eye
+        ("\u029cotan", "hotan"),  # Latin letter small capital H
+    ],
+)
+def test_armenian_cherokee_and_small_capital_look_alikes_do_not_hide_the_region(
+    city: str, read_as: str
+) -> None:
+    assert clean_text(city).text == read_as
+    supplier = Supplier(name="Acme", addresses=[{"city": city, "country": "CN"}])
     decision = guard().screen_supplier(supplier)
     assert decision.action is Action.BLOCK
     assert "posing as Latin" in decision.findings[0].detail
