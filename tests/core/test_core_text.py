@@ -163,3 +163,10 @@ def test_traditional_and_full_width_text_is_not_reported_as_hiding() -> None:
     assert decision.action is Action.BLOCK
     assert not any("hides text" in w for w in decision.warnings)
     assert "hides text" not in decision.findings[0].detail
+
+
+def test_a_listed_name_in_pinyin_with_tone_marks_is_still_the_listed_entity() -> None:
+    supplier = Supplier(name="Sìchuān Jīngwěidá Technology Group", country="CN")
+    decision = Guard.default(clock=lambda: NOW).screen_supplier(supplier)
+    assert decision.action is Action.BLOCK
+    assert [f.code for f in decision.findings] == [FindingCode.ENTITY_LIST]
