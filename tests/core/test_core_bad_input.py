@@ -220,3 +220,16 @@ def test_a_bad_batch_items_decision_names_the_lists_and_their_caveats_like_any_o
     assert bad.list_versions == good.list_versions != []
     assert bad.warnings == good.warnings
     assert "is of type int, not a Supplier" in bad.findings[0].detail
+
+
+def test_a_denied_entry_register_that_is_not_utf8_is_an_input_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    register = tmp_path / "denied.csv"
+    register.write_bytes("sku,lot\nZürich-1,L1\n".encode("latin-1"))
+    record = tmp_path / "po.json"
+    record.write_text('{"supplier": {"name": "A"}}', encoding="utf-8")
+    code = main(["check-po", "--denied-entry", str(register), str(record)])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "not UTF-8" in err and "internal" not in err
