@@ -84,6 +84,10 @@ def load_denied_entry(path: str | Path) -> DeniedEntryRegister:
         raise InputError(
             f"cannot read denied-entry register ({error.strerror})", source=str(file)
         ) from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"denied-entry register is not UTF-8 text (byte {error.start})", source=str(file)
+        ) from None
     rows: list[dict[str, object]]
     if file.suffix.lower() == ".csv":
         rows = [

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from forced_labour_guard.countries import is_country_code
+from forced_labour_guard.text import clean_text
 
 
 def _country_code(value: str) -> str:
@@ -28,7 +29,17 @@ def _country_code(value: str) -> str:
 
 
 CountryCode = Annotated[str, AfterValidator(_country_code)]
-NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+def _visible(value: str) -> str:
+    """Refuse text that is nothing but invisible or control characters ("\u200b", NUL): a name
+    made of them names no one, and screening it against a list would find nothing (an allow)."""
+    if not clean_text(value).text:
+        raise ValueError("has no visible characters (only invisible or control characters)")
+    return value
+
+
+NonEmptyStr = Annotated[str, Field(min_length=1), AfterValidator(_visible)]
 MAX_AMOUNT = Decimal(10) ** 15
 """Largest quantity or unit price accepted: far above any real order line, far below 1e400."""
 Amount = Annotated[

@@ -312,6 +312,8 @@ def load_policy(path: str | Path) -> Policy:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyError(f"{file}: cannot read policy file ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise PolicyError(f"{file}: not UTF-8 text (byte {error.start})") from None
     try:
         if file.suffix.lower() == ".json":
             data = loads_strict(text, source=str(file))

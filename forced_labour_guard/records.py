@@ -67,8 +67,19 @@ def loads_strict(text: str, *, source: str, prefix: str = "") -> Any:
     """``json.loads`` that refuses an object giving the same key twice, naming the key and where
     it is. JSON parsers keep the last value silently; in a record that can drop an address, so
     which one was meant is not for the screening to guess. Bad syntax raises
-    ``json.JSONDecodeError`` as usual."""
-    value = json.loads(text, object_pairs_hook=_object_keeping_duplicates)
+    ``json.JSONDecodeError`` as usual; a number longer than Python will convert (thousands of
+    digits, a hostile or corrupted record) is an ``InputError`` instead of a crash."""
+    try:
+        value = json.loads(text, object_pairs_hook=_object_keeping_duplicates)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        raise InputError(
+            f"a number has more than {sys.get_int_max_str_digits()} digits: no field of a record "
+            "holds such a number",
+            path=prefix or None,
+            source=source,
+        ) from None
     duplicate = _duplicate_key(value)
     if duplicate is not None:
         where, key = duplicate

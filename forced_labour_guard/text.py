@@ -15,7 +15,8 @@ What it does, in order:
    selectors and the Hangul and Braille blank fillers: characters that show as nothing.
 2. Unicode NFKC: full-width letters, digits and signs, ligatures and other compatibility forms
    become their plain form.
-3. Folds Cyrillic and Greek letters that look like Latin ones into Latin, but only where the word is
+3. Folds Cyrillic, Greek, Armenian and Cherokee letters that look like Latin ones (and Latin small
+   capitals) into Latin, but only where the word is
    otherwise Latin (a mixed-script word), or where a word of look-alikes stands among Latin words and
    the text holds no real Cyrillic or Greek word. "ул. Ленина" and "Үрімші" are left as written. The
    table of look-alikes comes from Unicode's confusables data (package ``confusable-homoglyphs``).
@@ -57,7 +58,8 @@ class TextChange(StrEnum):
     INVISIBLE = "invisible"
     """Characters that show as nothing (zero-width, soft hyphen, NUL, direction marks) were removed."""
     LOOKALIKE = "lookalike"
-    """Cyrillic or Greek letters posing as Latin ones were read as Latin."""
+    """Letters of another script (Cyrillic, Greek, Armenian, Cherokee) or Latin small capitals
+    posing as plain Latin ones were read as Latin."""
     WIDTH = "width"
     """Full-width or other compatibility forms were read as their plain form."""
     CJK_SPACING = "cjk_spacing"
@@ -95,9 +97,19 @@ def _is_invisible(char: str) -> bool:
 
 @cache
 def _lookalikes() -> dict[str, str]:
-    """Cyrillic and Greek letters that Unicode lists as confusable with one Latin letter."""
+    """Cyrillic, Greek, Armenian and Cherokee letters that Unicode lists as confusable with one
+    Latin letter, and Latin small capitals ("ʜotan"), which read as their plain letter."""
     table: dict[str, str] = {}
-    blocks = (range(0x0370, 0x0530), range(0x1F00, 0x2000))
+    for code in (*range(0x0250, 0x02B0), *range(0x1D00, 0x1D80)):
+        name = unicodedata.name(chr(code), "")
+        if name.startswith("LATIN LETTER SMALL CAPITAL ") and len(name.split()[-1]) == 1:
+            table[chr(code)] = name.split()[-1].lower()
+    blocks = (
+        range(0x0370, 0x0590),  # Greek, Cyrillic, Armenian
+        range(0x13A0, 0x1400),  # Cherokee
+        range(0xAB70, 0xABC0),  # Cherokee small letters
+        range(0x1F00, 0x2000),  # Greek extended
+    )
     for code in (c for block in blocks for c in block):
         char = chr(code)
         if not char.isalpha():
@@ -119,8 +131,8 @@ def _script(char: str) -> str:
         return "latin"
     name = unicodedata.name(char, "")
     if name.startswith("LATIN"):
-        return "latin"
-    if name.startswith(("CYRILLIC", "GREEK")):
+        return "lookalike" if char in _lookalikes() else "latin"
+    if name.startswith(("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")):
         return "lookalike" if char in _lookalikes() else "foreign"
     return "other"
 
@@ -195,7 +207,7 @@ def describe_changes(changes: frozenset[TextChange]) -> str:
     """A phrase for an explanation: 'invisible characters and look-alike letters from another script'."""
     phrases = {
         TextChange.INVISIBLE: "invisible characters",
-        TextChange.LOOKALIKE: "Cyrillic or Greek letters posing as Latin ones",
+        TextChange.LOOKALIKE: "letters of another script posing as Latin ones",
         TextChange.WIDTH: "full-width characters",
         TextChange.CJK_SPACING: "spaces between Chinese characters",
         TextChange.TRADITIONAL: "Traditional Chinese characters",

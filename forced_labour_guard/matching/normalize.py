@@ -265,11 +265,22 @@ def _raw_words(text: str, terms: Terms) -> list[_Word]:
             if _HAS_CJK.match(piece):
                 new = _chinese_words(piece, depth > 0, terms)
             else:
-                new = [_Word(_letters_for_digits(piece.casefold(), terms), piece, depth > 0)]
+                plain = _without_latin_marks(piece).casefold()
+                new = [_Word(_letters_for_digits(plain, terms), piece, depth > 0)]
             for word in new:
                 word.group = groups if depth > 0 else 0
             words.extend(new)
     return words
+
+
+def _without_latin_marks(word: str) -> str:
+    """A Latin word without its accents and tone marks: pinyin written with tones ("Jīngwěidá")
+    and a clerk's stray accent ("Camél") read as the plain letters the list gives. A word of
+    another script keeps its marks (they may tell two letters apart)."""
+    if word.isascii():
+        return word
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return bare if bare.isascii() else word
 
 
 def _letters_for_digits(word: str, terms: Terms) -> str:

@@ -53,8 +53,18 @@ _SPECIFICITY = {
 _INVALID_CODE_CONFIDENCE = 0.5  # a region division in a code that fails its check: review only
 _NAME_CONFIDENCE = 0.9  # a registered name leading with a division of the region
 _NAME_REVIEW_CONFIDENCE = 0.6  # the same without a legal form, or contradicted: review only
-_FIELD_ORDER = {"city": 3, "region": 2, "text": 1, "street": 0}
+_FIELD_ORDER = {"city": 3, "region": 2, "text": 1, "postal_code": 1, "street": 0}
 _NAME_FIELDS = ("city", "region", "text")
+
+
+def _name_values(address: Address) -> list[tuple[str, str | None]]:
+    """The fields read for place names: city, region, text, and a postal-code field that holds
+    no digit at all, which a clerk filled with the city ("Urumqi") instead of the code."""
+    values: list[tuple[str, str | None]] = [(f, getattr(address, f)) for f in _NAME_FIELDS]
+    code = address.postal_code
+    if code and not any(c.isdigit() for c in code):
+        values.append(("postal_code", code))
+    return values
 
 
 def _is_weak(mention: Mention) -> bool:
@@ -158,8 +168,7 @@ class GazetteerLocator:
 
         mentions: list[Mention] = []
         has_cjk = foreign_script = False
-        for field in _NAME_FIELDS:
-            value = getattr(address, field)
+        for field, value in _name_values(address):
             if value:
                 found, cjk, script = self._index.mentions(field, value)
                 mentions.extend(found)

@@ -68,6 +68,36 @@ def test_a_quantity_outside_any_sane_range_is_an_error(
     assert "lines[0].quantity" in err
 
 
+def test_a_number_with_thousands_of_digits_is_an_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    quantity = "1" + "0" * 5000  # more digits than Python converts to an int by default
+    text = '{"supplier": {"name": "A"}, "lines": [{"quantity": QTY}]}'.replace("QTY", quantity)
+    code, out, err = run(capsys, tmp_path, text)
+    assert code == 2
+    assert out == ""
+    assert "flg: error:" in err and "internal" not in err
+    assert "more than" in err and "digits" in err
+
+
+def test_a_number_with_thousands_of_digits_leaves_the_rest_of_a_batch_screened(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "suppliers.jsonl"
+    batch.write_text(
+        '{"name": "A", "id": ' + "1" * 5000 + "}\n"
+        '{"name": "B", "addresses": [{"city": "Urumqi", "country": "CN"}]}\n',
+        encoding="utf-8",
+    )
+    code = main(["screen-suppliers", str(batch)])
+    out, err = capsys.readouterr()
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert code == 2
+    assert first["action"] is None and "digits" in first["error"]
+    assert second["action"] == "block"
+    assert "internal" not in err
+
+
 @pytest.mark.parametrize("quantity", ["12", '"12.50"', "0", "1000000"])
 def test_ordinary_quantities_are_accepted(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, quantity: str
@@ -190,3 +220,16 @@ def test_a_bad_batch_items_decision_names_the_lists_and_their_caveats_like_any_o
     assert bad.list_versions == good.list_versions != []
     assert bad.warnings == good.warnings
     assert "is of type int, not a Supplier" in bad.findings[0].detail
+
+
+def test_a_denied_entry_register_that_is_not_utf8_is_an_input_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    register = tmp_path / "denied.csv"
+    register.write_bytes("sku,lot\nZürich-1,L1\n".encode("latin-1"))
+    record = tmp_path / "po.json"
+    record.write_text('{"supplier": {"name": "A"}}', encoding="utf-8")
+    code = main(["check-po", "--denied-entry", str(register), str(record)])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "not UTF-8" in err and "internal" not in err

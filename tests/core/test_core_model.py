@@ -101,3 +101,13 @@ def test_negative_quantities_and_bad_hs_codes_are_rejected() -> None:
     with pytest.raises(ValidationError):
         OrderLine(hs_code="cotton")
     assert OrderLine(hs_code="5208.12").hs_digits == "520812"
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d", "\x00", "\ufeff\u00ad"])
+def test_a_name_of_only_invisible_characters_is_refused_not_screened_as_no_one(name: str) -> None:
+    with pytest.raises(ValidationError, match="no visible characters"):
+        Supplier(name=name, country="DE")
+
+
+def test_a_name_with_an_invisible_character_inside_visible_text_is_accepted() -> None:
+    assert Supplier(name="Ac\u200bme GmbH").name == "Ac\u200bme GmbH"

@@ -175,6 +175,13 @@ def test_policy_files_in_toml_and_json(tmp_path: Path) -> None:
         load_policy(tmp_path / "missing.toml")
 
 
+def test_a_policy_file_that_is_not_utf8_is_a_policy_error_not_a_crash(tmp_path: Path) -> None:
+    latin1 = tmp_path / "p.toml"
+    latin1.write_bytes('version = "Zürich"\n'.encode("latin-1"))
+    with pytest.raises(PolicyError, match="not UTF-8"):
+        load_policy(latin1)
+
+
 def test_the_bundled_example_policy_loads() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "policy.toml"
     assert load_policy(example).rule(FindingCode.A2).responsible_exit_days == 120

@@ -61,6 +61,8 @@ def test_hidden_and_messy_text_reads_as_written_for_a_person(
         "Ürümqi",  # Latin with diacritics is Latin
         "Xinjiang Road 88, Shanghai",
         "Co., Ltd.",
+        "Հայաստան",  # Armenian for Armenia: a real Armenian word stays Armenian
+        "ᏣᎳᎩ",  # Cherokee written in Cherokee
     ],
 )
 def test_real_text_in_other_scripts_is_left_as_written(raw: str) -> None:
@@ -115,6 +117,25 @@ def test_a_cyrillic_letter_in_the_city_does_not_hide_the_region() -> None:
     assert "posing as Latin" in decision.findings[0].detail
 
 
+@pytest.mark.parametrize(
+    ("city", "read_as"),
+    [
+        ("H\u0585tan", "Hotan"),  # Armenian small oh
+        ("\u0570otan", "hotan"),  # Armenian small ho
+        ("\u13aaksu", "Aksu"),  # Cherokee letter go, a capital A to the eye
+        ("\u029cotan", "hotan"),  # Latin letter small capital H
+    ],
+)
+def test_armenian_cherokee_and_small_capital_look_alikes_do_not_hide_the_region(
+    city: str, read_as: str
+) -> None:
+    assert clean_text(city).text == read_as
+    supplier = Supplier(name="Acme", addresses=[{"city": city, "country": "CN"}])
+    decision = guard().screen_supplier(supplier)
+    assert decision.action is Action.BLOCK
+    assert "posing as Latin" in decision.findings[0].detail
+
+
 def test_a_hidden_character_in_a_clean_record_is_a_warning_but_no_block() -> None:
     supplier = Supplier(name="Ac\u200bme GmbH", addresses=[{"city": "Berlin", "country": "DE"}])
     decision = guard().screen_supplier(supplier)
@@ -142,3 +163,10 @@ def test_traditional_and_full_width_text_is_not_reported_as_hiding() -> None:
     assert decision.action is Action.BLOCK
     assert not any("hides text" in w for w in decision.warnings)
     assert "hides text" not in decision.findings[0].detail
+
+
+def test_a_listed_name_in_pinyin_with_tone_marks_is_still_the_listed_entity() -> None:
+    supplier = Supplier(name="Sìchuān Jīngwěidá Technology Group", country="CN")
+    decision = Guard.default(clock=lambda: NOW).screen_supplier(supplier)
+    assert decision.action is Action.BLOCK
+    assert [f.code for f in decision.findings] == [FindingCode.ENTITY_LIST]

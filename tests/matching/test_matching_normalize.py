@@ -159,3 +159,10 @@ def test_chinese_branch_and_office_words_are_branch_words() -> None:
 
 def test_invisible_characters_and_lookalike_letters_are_cleaned_first() -> None:
     assert words("Zhong\u200btai Chеmical") == ["zhongtai", "chemical"]
+
+
+def test_pinyin_tone_marks_and_accents_fold_to_the_plain_letters() -> None:
+    toned = normalize_name("Sìchuān Jīngwěidá Technology Group Co., Ltd.")
+    assert toned.key == normalize_name("Sichuan Jingweida Technology Group Co., Ltd.").key
+    # A word of another script keeps its marks: Russian й is not и.
+    assert normalize_name("Май").key != normalize_name("Маи").key

@@ -73,3 +73,31 @@ def test_a2_and_a4_from_chinese_addresses() -> None:
     )
     decision = guard().check_purchase_order(po)
     assert FindingCode.A4 in {f.code for f in decision.findings}
+
+
+def test_a_city_typed_into_the_postal_code_field_still_places_the_supplier() -> None:
+    misplaced = {"name": "Acme", "addresses": [{"postal_code": "Urumqi", "country": "CN"}]}
+    assert codes(misplaced) == [("A1", "supplier.addresses[0]")]
+
+
+def test_a_postal_code_field_with_a_foreign_namesake_or_a_placeholder_stays_clean() -> None:
+    turkey = {"name": "Acme", "addresses": [{"postal_code": "Aksu", "country": "TR"}]}
+    placeholder = {"name": "Acme", "addresses": [{"postal_code": "N/A", "city": "Shanghai"}]}
+    assert codes(turkey) == []
+    assert codes(placeholder) == []
+
+
+def test_the_official_yili_spelling_of_ili_prefecture_is_a_location() -> None:
+    for city in ("Yili Kazak Autonomous Prefecture", "Yili Kazakh Autonomous Prefecture"):
+        supplier = {"name": "Acme", "addresses": [{"city": city, "country": "CN"}]}
+        assert codes(supplier) == [("A1", "supplier.addresses[0]")]
+
+
+def test_yili_the_dairy_and_ili_in_kazakhstan_are_not_ili_prefecture() -> None:
+    dairy = {
+        "name": "Acme",
+        "addresses": [{"text": "Yili Industrial Park, Hohhot", "country": "CN"}],
+    }
+    kazakhstan = {"name": "Acme", "addresses": [{"city": "Ili Prefecture", "country": "KZ"}]}
+    assert codes(dairy) == []
+    assert codes(kazakhstan) == []

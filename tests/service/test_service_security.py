@@ -204,3 +204,12 @@ def test_the_interactive_docs_are_off_and_the_openapi_document_is_served(
     document = service.get("/openapi.json").json()
     assert "/v1/purchase-orders/check" in document["paths"]
     assert "PurchaseOrder" in document["components"]["schemas"]
+
+
+def test_a_number_with_thousands_of_digits_is_refused_422_not_a_server_error(
+    service: ServiceProcess,
+) -> None:
+    body = b'{"supplier": {"name": "A"}, "lines": [{"quantity": 1' + b"0" * 5000 + b"}]}"
+    answer = service.post(PO_CHECK, data=body)
+    assert answer.status_code == 422
+    assert "digits" in answer.json()["error"]
