@@ -8,5 +8,6 @@ answers), ``redact`` (no internal paths in answers), ``sap_messages`` (BAPIRET2-
 ``metrics`` (Prometheus), ``routes/`` (one module per group of endpoints), ``app`` (the FastAPI
 application factory) and ``server`` (uvicorn). See ``docs/service.md``.
 
-Only ``settings`` may be imported without the ``[server]`` extra installed.
+Only ``settings`` and ``sap_messages`` (whose message numbers the SAP adapter shares) may be
+imported without the ``[server]`` extra installed.
 """

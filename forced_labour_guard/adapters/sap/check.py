@@ -31,27 +31,21 @@ from forced_labour_guard.detectors import today_of
 from forced_labour_guard.errors import InputError, first_problem
 from forced_labour_guard.model import Action, Decision, FindingCode, Supplier, supplier_key
 from forced_labour_guard.policy import finding_action
+from forced_labour_guard.service.sap_messages import (
+    ALLOW_NUMBER,
+    MESSAGE_CLASS,
+    MESSAGE_LENGTH,
+    NUMBERS,
+    VARIABLE_LENGTH,
+    WARNING_NUMBER,
+)
 
-MESSAGE_CLASS = "ZFLG"
-# Stable message numbers, one per finding code (ABAP code may branch on them); the same numbers as
-# the decision service's own BAPIRET2 answer for canonical orders. In SE91 each of them has the
-# text "&1&2&3&4": the variables carry the sentence, so the buyer reads the whole explanation.
-NUMBERS = {
-    FindingCode.A1: "001",
-    FindingCode.A2: "002",
-    FindingCode.A3: "003",
-    FindingCode.A4: "004",
-    FindingCode.ENTITY_LIST: "010",
-    FindingCode.POSSIBLE_MATCH: "011",
-    FindingCode.HIGH_RISK_SECTOR: "020",
-    FindingCode.NO_B4_ACK: "030",
-    FindingCode.DENIED_ENTRY: "040",
-    FindingCode.SCREENING_UNAVAILABLE: "090",
-}
-ALLOW_NUMBER = "000"
-WARNING_NUMBER = "900"
-_PIECE = 50
-_MESSAGE_MAX = 220
+# The message class and the stable numbers, one per finding code (ABAP code may branch on them),
+# are the decision service's own (``service.sap_messages``): one table for both answers. In SE91
+# each number has the text "&1&2&3&4": the variables carry the sentence, so the buyer reads the
+# whole explanation.
+_PIECE = VARIABLE_LENGTH
+_MESSAGE_MAX = MESSAGE_LENGTH
 
 
 class CheckItem(BaseModel):
